@@ -1,0 +1,28 @@
+# newscrawler: `make run` crawls the bundled replica; `make test` runs every test.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: setup run test clean replica
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+run: setup
+	$(BIN)/python -m newscrawler.demo --output output
+
+test: setup
+	$(BIN)/python -m pytest
+
+# Serve the replica on http://127.0.0.1:8000 until Ctrl-C.
+replica: setup
+	$(BIN)/python -m newscrawler.replica --port 8000
+
+clean:
+	rm -rf output .pytest_cache

@@ -1,0 +1,1 @@
+"""newscrawler: mirror Chinese financial news into a Jekyll site."""

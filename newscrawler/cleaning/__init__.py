@@ -1,0 +1,1 @@
+"""Pure cleaning functions: text, body HTML, source times, media slugs."""

@@ -1,0 +1,185 @@
+"""Clean an article body: a sanitizer allowlist, then layout rules.
+
+`clean_body_html` returns one block element per line; `html_to_text` turns
+that back into plain text, one block per line.
+"""
+
+import re
+
+import lxml.html
+import nh3
+
+ALLOWED_TAGS = {
+    "p", "br", "b", "strong", "i", "em", "u", "s", "sub", "sup", "a", "img",
+    "h2", "h3", "h4", "h5", "h6", "blockquote", "ul", "ol", "li",
+    "table", "caption", "thead", "tbody", "tfoot", "tr", "td", "th", "hr",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan"},
+}
+# Removed together with everything inside them; any other unknown tag
+# (span, font, div, ...) is unwrapped and its content kept.
+DROPPED_WITH_CONTENT = {"script", "style", "iframe", "noscript", "object", "template", "title"}
+BLOCK_TAGS = {"p", "h2", "h3", "h4", "h5", "h6", "blockquote", "ul", "ol", "table", "hr"}
+# Containers whose whitespace-only text between children means nothing.
+_STRUCTURAL = {"ul", "ol", "table", "thead", "tbody", "tfoot", "tr", "blockquote"}
+# Elements that are content even with no text in them.
+_CONTENT_ELEMENTS = ("img", "hr", "table")
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_TEXT_SEPARATORS = {"br": "\n", "li": "\n", "tr": "\n", "td": " ", "th": " "}
+_SPACES = re.compile(r"[\s\u3000\u00a0]+")
+
+
+def _sanitize(html: str) -> str:
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        clean_content_tags=DROPPED_WITH_CONTENT,
+        attributes=ALLOWED_ATTRIBUTES,
+        allowed_classes={"p": {"em_media"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel=None,
+        strip_comments=True,
+    )
+
+
+def _squeeze(text: str | None) -> str | None:
+    if not text:
+        return text
+    return _SPACES.sub(" ", text.translate(_INVISIBLE))
+
+
+def _normalize_whitespace(root) -> None:
+    for el in root.iter():
+        el.text = _squeeze(el.text)
+        el.tail = _squeeze(el.tail)
+        if el.tag in _STRUCTURAL and el.text and not el.text.strip():
+            el.text = None
+        for child in el:
+            if el.tag in _STRUCTURAL and child.tail and not child.tail.strip():
+                child.tail = None
+
+
+def _is_br(node) -> bool:
+    return getattr(node, "tag", None) == "br"
+
+
+def _trim_block(block) -> None:
+    """Strip a block's edges and collapse runs of <br> inside it."""
+    for el in list(block.iter("br")):
+        prev = el.getprevious()
+        if _is_br(prev) and not (prev.tail or "").strip():
+            el.drop_tree()
+            continue
+        el.tail = el.tail.lstrip() if el.tail else None
+        if prev is not None and prev.tail:
+            prev.tail = prev.tail.rstrip()
+        elif prev is None and el.getparent().text:
+            el.getparent().text = el.getparent().text.rstrip()
+    while len(block) and _is_br(block[0]) and not (block.text or "").strip():
+        block.text = (block.text or "") + (block[0].tail or "")
+        block.remove(block[0])
+    while len(block) and _is_br(block[-1]) and not (block[-1].tail or "").strip():
+        block[-1].drop_tree()
+    if block.text:
+        block.text = block.text.lstrip() or None
+    _rstrip_end(block)
+    block.tail = None
+
+
+def _rstrip_end(el) -> None:
+    if not len(el):
+        el.text = el.text.rstrip() or None if el.text else None
+        return
+    last = el[-1]
+    if last.tail and last.tail.strip():
+        last.tail = last.tail.rstrip()
+    else:
+        last.tail = None
+        _rstrip_end(last)
+
+
+def _has_content(block) -> bool:
+    if block.tag == "hr":
+        return True
+    if block.text_content().strip():
+        return True
+    return any(True for _ in block.iter(*_CONTENT_ELEMENTS))
+
+
+def _blocks(root):
+    """Yield top-level blocks; loose inline content is wrapped in <p>."""
+    loose = None
+
+    def flush():
+        nonlocal loose
+        if loose is not None:
+            yield loose
+            loose = None
+
+    def loose_p():
+        nonlocal loose
+        if loose is None:
+            loose = lxml.html.Element("p")
+        return loose
+
+    if root.text and root.text.strip():
+        loose_p().text = root.text
+    for child in list(root):
+        tail, child.tail = child.tail, None
+        if child.tag in BLOCK_TAGS:
+            yield from flush()
+            yield child
+        elif child.tag == "br":
+            yield from flush()
+        else:
+            loose_p().append(child)
+        if tail and tail.strip():
+            p = loose_p()
+            if len(p):
+                p[-1].tail = (p[-1].tail or "") + tail
+            else:
+                p.text = (p.text or "") + tail
+    yield from flush()
+
+
+def clean_body_html(html: object) -> str:
+    """Sanitize and lay out an article body: one block element per line."""
+    if not html:
+        return ""
+    sanitized = _sanitize(str(html).replace("\r\n", "\n").replace("\r", "\n"))
+    if not sanitized.strip():
+        return ""
+    root = lxml.html.fragment_fromstring(sanitized, create_parent="div")
+    for link in list(root.iter("a")):
+        if not link.get("href"):
+            link.drop_tag()
+    for el in root.iter("p"):
+        if el.get("class") == "":
+            del el.attrib["class"]
+    _normalize_whitespace(root)
+    lines = []
+    for block in _blocks(root):
+        _trim_block(block)
+        if _has_content(block):
+            lines.append(lxml.html.tostring(block, encoding="unicode", with_tail=False))
+    return "\n".join(lines)
+
+
+def html_to_text(body_html: object) -> str:
+    """Plain text of a cleaned body: one line per block, tags dropped."""
+    if not body_html:
+        return ""
+    root = lxml.html.fragment_fromstring(str(body_html), create_parent="div")
+    lines = []
+    for block in root:
+        for el in block.iter("br", "li", "tr", "td", "th"):
+            el.tail = _TEXT_SEPARATORS[el.tag] + (el.tail or "")
+        for line in block.text_content().splitlines():
+            if line.strip():
+                lines.append(line.strip())
+    return "\n".join(lines)

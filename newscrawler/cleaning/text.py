@@ -1,0 +1,38 @@
+"""Clean one line of source text (a title, a media name)."""
+
+import re
+import unicodedata
+
+from w3lib.html import remove_tags, replace_entities
+
+# Characters that are never content: zero-width spaces and joiners, word
+# joiner, BOM, soft hyphen.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_WHITESPACE = re.compile(r"\s+")
+
+
+def _drop_controls(text: str) -> str:
+    # Control and format characters (Cc, Cf) other than whitespace carry no
+    # text and break YAML; whitespace ones become spaces and are collapsed.
+    return "".join(
+        " " if ch.isspace() else ch
+        for ch in text
+        if ch.isspace() or unicodedata.category(ch) not in ("Cc", "Cf")
+    )
+
+
+def clean_text(value: object) -> str:
+    """Return `value` as one clean line: tags removed, entities decoded,
+    U+3000 and NBSP turned into spaces, invisible and control characters
+    dropped, whitespace collapsed and stripped. Chinese punctuation is kept.
+    """
+    if value is None:
+        return ""
+    text = str(value)
+    if "<" in text:
+        text = remove_tags(text)
+    if "&" in text:
+        text = replace_entities(text, keep=(), remove_illegal=True)
+    text = text.translate(_INVISIBLE)
+    text = _drop_controls(text)
+    return _WHITESPACE.sub(" ", text).strip()

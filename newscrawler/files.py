@@ -1,0 +1,37 @@
+"""Writing files so that a kill never leaves half of one."""
+
+import os
+import tempfile
+from pathlib import Path
+
+TEMP_PREFIX = ".tmp-"
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write `data` to `path` through a temp file in the same folder and a
+    rename: readers see the old file or the new one, never a part."""
+    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def remove_stale_temps(folder: Path) -> int:
+    """Delete temp files a killed run left in `folder`; return how many."""
+    removed = 0
+    for leftover in folder.glob(TEMP_PREFIX + "*"):
+        leftover.unlink(missing_ok=True)
+        removed += 1
+    return removed
+
+
+def child_path(folder: Path, name: str) -> Path:
+    """`folder/name`, refusing any name that would land elsewhere."""
+    if not name or name in (".", "..") or "/" in name or "\\" in name or "\0" in name:
+        raise ValueError(f"unsafe file name {name!r}")
+    return folder / name

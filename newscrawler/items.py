@@ -1,0 +1,42 @@
+"""The item the crawler produces."""
+
+from dataclasses import dataclass
+
+
+@dataclass
+class NewsArticle:
+    """One news article, cleaned, ready for the post writer and the feeds."""
+
+    info_code: str | None = None
+    """The source's article id (``NW202201182251444627``): the dedupe key."""
+
+    title: str | None = None
+    """Clean one-line title: no tags, entities decoded, spaces collapsed."""
+
+    published_at: str | None = None
+    """Publication time, ISO 8601 in Beijing time (``+08:00``)."""
+
+    published_raw: str | None = None
+    """The time as the source wrote it: in the article, or in the listing
+    when the article has none. Kept to audit ``published_at``."""
+
+    media: str | None = None
+    """Media name (``大众日报``): the article's own, else its listing's."""
+
+    category: str | None = None
+    """Slug of the media name (``dazhongribao``): Jekyll category and URL part."""
+
+    body_html: str | None = None
+    """Sanitized body HTML, one block element per line."""
+
+    body_text: str | None = None
+    """Plain text of the body, one block per line."""
+
+    share_url: str | None = None
+    """Link to the article's share page, on ``SHARE_BASE_URL``."""
+
+    source: str | None = None
+    """Origin (scheme, host, port) of the site the article was crawled from."""
+
+    crawled_at: str | None = None
+    """When the article was fetched, ISO 8601 in UTC."""

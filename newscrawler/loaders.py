@@ -1,0 +1,46 @@
+"""Item loader: the input and output processors that clean each field."""
+
+from datetime import datetime
+
+from itemloaders.processors import Compose, MapCompose, TakeFirst
+from scrapy.loader import ItemLoader
+
+from newscrawler.cleaning.html import clean_body_html, html_to_text
+from newscrawler.cleaning.slug import media_slug
+from newscrawler.cleaning.text import clean_text
+from newscrawler.cleaning.times import parse_source_time
+from newscrawler.items import NewsArticle
+
+
+def _parse_time(raw, loader_context):
+    return parse_source_time(raw, loader_context["now"])
+
+
+def _slug(name, loader_context):
+    return media_slug(name, loader_context.get("media_slugs")) if name else None
+
+
+def _isoformat(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _raw_time(raw) -> str | None:
+    return None if raw is None else str(raw).strip() or None
+
+
+class NewsArticleLoader(ItemLoader):
+    """Loads a `NewsArticle`. Needs ``now`` (aware datetime) in its context
+    for relative times; ``media_slugs`` optionally overrides slugs."""
+
+    default_item_class = NewsArticle
+    default_output_processor = TakeFirst()
+
+    info_code_in = MapCompose(str, str.strip)
+    title_in = MapCompose(clean_text)
+    media_in = MapCompose(clean_text)
+    category_in = MapCompose(clean_text, _slug)
+    published_at_in = MapCompose(_parse_time)
+    published_at_out = Compose(TakeFirst(), _isoformat)
+    published_raw_in = MapCompose(_raw_time)
+    body_html_in = MapCompose(clean_body_html)
+    body_text_in = MapCompose(html_to_text)

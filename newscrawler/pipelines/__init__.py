@@ -1,0 +1,2 @@
+"""Item pipelines, one per concern, in the order of ``ITEM_PIPELINES``:
+validate, dedupe (claim), post, category page, JSON Lines, ledger (done)."""

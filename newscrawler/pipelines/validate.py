@@ -1,0 +1,48 @@
+"""Drop articles that cannot make a post, with a reason and a counter."""
+
+import re
+
+from scrapy.exceptions import DropItem
+
+INFO_CODE = re.compile(r"[A-Za-z0-9_-]{1,64}")
+STATS_PREFIX = "newscrawler/validate/dropped"
+
+
+class InvalidArticle(DropItem):
+    def __init__(self, reason: str, detail: str):
+        super().__init__(f"{reason}: {detail}", log_level="WARNING")
+        self.reason = reason
+
+
+def problem(item) -> tuple[str, str] | None:
+    """The first reason `item` cannot be written, as (reason, detail)."""
+    code = item.info_code
+    if not isinstance(code, str) or not INFO_CODE.fullmatch(code):
+        return "bad_info_code", f"infoCode {str(code)[:80]!r} is not [A-Za-z0-9_-]{{1,64}}"
+    if not item.title:
+        return "no_title", "the article and its listing have no title"
+    if not item.published_at:
+        return "no_time", f"no parsable time (raw {item.published_raw!r})"
+    if not item.body_html:
+        return "no_body", "the body is empty once cleaned"
+    if not item.media:
+        return "no_media", "no media name in the article or its listing"
+    return None
+
+
+class ValidatePipeline:
+    def __init__(self, stats):
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.stats)
+
+    def process_item(self, item, spider):
+        found = problem(item)
+        if found is None:
+            return item
+        reason, detail = found
+        self.stats.inc_value(STATS_PREFIX)
+        self.stats.inc_value(f"{STATS_PREFIX}/{reason}")
+        raise InvalidArticle(reason, detail)

@@ -1,0 +1,39 @@
+"""python -m newscrawler.replica --port 8000 [--size N] [--seed S] [--extra DIR] [faults]"""
+
+import argparse
+import signal
+import sys
+
+from newscrawler.replica.corpus import Corpus
+from newscrawler.replica.server import Faults, ReplicaServer
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m newscrawler.replica", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000, help="0: any free port (printed)")
+    parser.add_argument("--size", type=int, default=300, help="generated articles (default 300)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--extra", help="folder of text endpoint answers (*.json) to serve too")
+    parser.add_argument("--error-rate", type=float, default=0.0, help="fraction of 500/503 answers")
+    parser.add_argument("--truncate-rate", type=float, default=0.0, help="fraction of cut-off JSON bodies")
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds before each answer")
+    parser.add_argument("--verbose", action="store_true", help="log every request")
+    args = parser.parse_args(argv)
+
+    corpus = Corpus.generate(size=args.size, seed=args.seed)
+    if args.extra:
+        corpus.add_answers(args.extra)
+    faults = Faults(args.error_rate, args.truncate_rate, args.latency, seed=args.seed)
+    server = ReplicaServer(corpus, args.host, args.port, faults, verbose=args.verbose)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    print(f"replica serving {len(corpus.records)} articles at {server.url}", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The spiders: they follow links; the page functions extract."""

@@ -1,0 +1,37 @@
+"""What every dedupe store offers."""
+
+from typing import Protocol
+
+
+class SeenStore(Protocol):
+    """Claims on infoCodes, shared by the runs and processes using one store.
+
+    A claim is *pending* until `complete` makes it *done*. Claims of a run
+    that died are released by `release_stale`, so the article is fetched
+    and written again by the next run.
+    """
+
+    def known(self, info_code: str) -> bool:
+        """True if the code is done, pending in a live run, or rejected
+        recently: a crawler need not fetch it."""
+
+    def claim(self, info_code: str) -> bool:
+        """Take the code for this process; False if it is done or pending."""
+
+    def reject(self, info_code: str, reason: str) -> None:
+        """Remember that the code made no post (dropped, not found), so that
+        runs skip it until it is due for a recheck. Never undoes done."""
+
+    def complete(self, info_code: str) -> None:
+        """Mark a claimed code done: its files are written."""
+
+    def release(self, info_code: str) -> None:
+        """Give back a pending claim of this process (writing it failed)."""
+
+    def release_stale(self) -> int:
+        """Drop pending claims of processes that are gone; return how many."""
+
+    def done_codes(self) -> set[str]:
+        """Every code marked done."""
+
+    def close(self) -> None: ...

@@ -1,0 +1,109 @@
+"""Dedupe store in one SQLite file, safe for several processes on one host."""
+
+import os
+import socket
+import sqlite3
+import time
+from pathlib import Path
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS claims (
+    info_code TEXT PRIMARY KEY,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'done', 'rejected')),
+    owner TEXT NOT NULL,
+    updated_at REAL NOT NULL,
+    reason TEXT
+)
+"""
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class SQLiteSeenStore:
+    """`SeenStore` in SQLite (WAL mode). Owners are ``host:pid``; a pending
+    claim whose owner on this host is dead, or that is older than
+    `stale_after` seconds whatever its host, is stale. A rejected code is
+    known for `recheck_after` seconds, then fetched again."""
+
+    def __init__(self, path: str | os.PathLike, *, stale_after: float = 6 * 3600,
+                 recheck_after: float = 24 * 3600):
+        self.path = Path(path)
+        self.recheck_after = recheck_after
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.owner = f"{socket.gethostname()}:{os.getpid()}"
+        self.stale_after = stale_after
+        self._db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute(_SCHEMA)
+
+    def known(self, info_code: str) -> bool:
+        row = self._db.execute(
+            "SELECT state, updated_at FROM claims WHERE info_code = ?", (info_code,)
+        ).fetchone()
+        if row is None:
+            return False
+        state, updated_at = row
+        return state != "rejected" or updated_at > time.time() - self.recheck_after
+
+    def claim(self, info_code: str) -> bool:
+        cursor = self._db.execute(
+            "INSERT INTO claims (info_code, state, owner, updated_at) VALUES (?, 'pending', ?, ?)"
+            " ON CONFLICT (info_code) DO UPDATE SET state = 'pending', owner = excluded.owner,"
+            " updated_at = excluded.updated_at, reason = NULL WHERE claims.state = 'rejected'",
+            (info_code, self.owner, time.time()),
+        )
+        return cursor.rowcount == 1
+
+    def reject(self, info_code: str, reason: str) -> None:
+        self._db.execute(
+            "INSERT INTO claims (info_code, state, owner, updated_at, reason) VALUES (?, 'rejected', ?, ?, ?)"
+            " ON CONFLICT (info_code) DO UPDATE SET state = 'rejected', owner = excluded.owner,"
+            " updated_at = excluded.updated_at, reason = excluded.reason WHERE claims.state = 'rejected'",
+            (info_code, self.owner, time.time(), reason),
+        )
+
+    def complete(self, info_code: str) -> None:
+        self._db.execute(
+            "UPDATE claims SET state = 'done', updated_at = ? WHERE info_code = ? AND owner = ?",
+            (time.time(), info_code, self.owner),
+        )
+
+    def release(self, info_code: str) -> None:
+        self._db.execute(
+            "DELETE FROM claims WHERE info_code = ? AND state = 'pending' AND owner = ?",
+            (info_code, self.owner),
+        )
+
+    def release_stale(self) -> int:
+        host = socket.gethostname()
+        owners = [o for (o,) in self._db.execute("SELECT DISTINCT owner FROM claims WHERE state = 'pending'")]
+        dead = [
+            o for o in owners
+            if o.rpartition(":")[0] == host and o.rpartition(":")[2].isdigit()
+            and not _pid_alive(int(o.rpartition(":")[2]))
+        ]
+        released = 0
+        for owner in dead:
+            released += self._db.execute(
+                "DELETE FROM claims WHERE state = 'pending' AND owner = ?", (owner,)
+            ).rowcount
+        released += self._db.execute(
+            "DELETE FROM claims WHERE state = 'pending' AND updated_at < ?",
+            (time.time() - self.stale_after,),
+        ).rowcount
+        return released
+
+    def done_codes(self) -> set[str]:
+        return {code for (code,) in self._db.execute("SELECT info_code FROM claims WHERE state = 'done'")}
+
+    def close(self) -> None:
+        self._db.close()

@@ -1,0 +1,56 @@
+"""At the end of a run, log one summary line and optionally save it as JSON."""
+
+import json
+import logging
+from pathlib import Path
+
+from scrapy import signals
+
+logger = logging.getLogger(__name__)
+
+
+def summarize(stats: dict, output_dir: str) -> dict:
+    dropped = {
+        key.rsplit("/", 1)[-1]: value
+        for key, value in stats.items()
+        if key.startswith("newscrawler/validate/dropped/")
+    }
+    return {
+        "written": stats.get("newscrawler/posts/written", 0),
+        "skipped_known": stats.get("newscrawler/listing/known_skipped", 0),
+        "skipped_duplicate": stats.get("newscrawler/dedupe/duplicate", 0),
+        "dropped": sum(dropped.values()),
+        "dropped_by_reason": dropped,
+        "not_found": stats.get("newscrawler/article/not_found", 0),
+        "failed": stats.get("newscrawler/article/failed", 0),
+        "article_requests": stats.get("newscrawler/article/requested", 0),
+        "finish_reason": stats.get("finish_reason"),
+        "output_dir": str(Path(output_dir).resolve()),
+    }
+
+
+class RunSummary:
+    """``RUN_SUMMARY_FILE`` (default: none) receives the summary as JSON."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.path = crawler.settings.get("RUN_SUMMARY_FILE")
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        ext = cls(crawler)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def spider_closed(self, spider, reason):
+        stats = self.crawler.stats.get_stats()
+        stats.setdefault("finish_reason", reason)
+        summary = summarize(stats, self.crawler.settings["OUTPUT_DIR"])
+        logger.info(
+            "Summary: %(written)d posts written, %(skipped_known)d known and "
+            "%(skipped_duplicate)d duplicate articles skipped, %(dropped)d dropped, "
+            "%(not_found)d not found, %(failed)d failed; output in %(output_dir)s",
+            summary,
+        )
+        if self.path:
+            Path(self.path).write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
