@@ -158,6 +158,9 @@ def clean_body_html(html: object) -> str:
     for link in list(root.iter("a")):
         if not link.get("href"):
             link.drop_tag()
+    for image in list(root.iter("img")):
+        if not image.get("src"):
+            image.drop_tree()
     for el in root.iter("p"):
         if el.get("class") == "":
             del el.attrib["class"]

@@ -32,7 +32,7 @@ def clean_text(value: object) -> str:
     if "<" in text:
         text = remove_tags(text)
     if "&" in text:
-        text = replace_entities(text, keep=(), remove_illegal=True)
+        text = replace_entities(text, keep=(), remove_illegal=False)
     text = text.translate(_INVISIBLE)
     text = _drop_controls(text)
     return _WHITESPACE.sub(" ", text).strip()

@@ -42,7 +42,7 @@ class Record:
     cids: list[str]
     clean_title: str = ""
     clean_paragraphs: list[str] = field(default_factory=list)
-    """Expected cleaned body: inline HTML of each paragraph, in order."""
+    """Expected cleaned body: the HTML of each block, in order."""
     exact_time: datetime | None = None
     """What the article's own time means, or None when it has none."""
     defect: str | None = None
@@ -70,12 +70,12 @@ class _Mess:
         return self.rng.random() < p
 
     def text(self, clean: str) -> str:
+        if self.chance(0.2) and len(clean) > 4:
+            cut = self.rng.randrange(1, 4)
+            clean = clean[:cut] + "\u200b" + clean[cut:]
         out = html.escape(clean, quote=False)
         if self.chance(0.5):
             out = out.replace("“", "&ldquo;").replace("”", "&rdquo;")
-        if self.chance(0.2) and len(out) > 4:
-            cut = self.rng.randrange(1, 4)
-            out = out[:cut] + "\u200b" + out[cut:]
         return out
 
     def paragraph(self, clean_inline: str) -> str:
@@ -168,14 +168,14 @@ class Corpus:
         age = timedelta(minutes=2)
         for i in range(size):
             age += timedelta(minutes=rng.uniform(1, 8) * min(1 + i / 10, 6))
-            published = anchor - age
+            published = (anchor - age).replace(microsecond=0)
             home = categories[rng.randrange(len(categories))]
             clean_title = _title(rng)
             sentences = rng.sample(vocab.SENTENCES, rng.randrange(3, 9))
             paragraphs, messy = [], []
             for start in range(0, len(sentences), 2):
                 clean_p, messy_p = _inline(rng, mess, sentences[start:start + 2])
-                paragraphs.append(clean_p)
+                paragraphs.append(f"<p>{clean_p}</p>")
                 messy.append(mess.paragraph(messy_p))
                 if rng.random() < 0.35:
                     messy.append(mess.filler())

@@ -1,0 +1,50 @@
+"""Run real crawls in a child process, as a user's `scrapy crawl` would."""
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class CrawlResult:
+    returncode: int
+    summary: dict
+    log: str
+    output: Path
+
+    def posts(self) -> dict[str, str]:
+        folder = self.output / "_posts"
+        return {p.name: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.md"))} if folder.exists() else {}
+
+    def items(self) -> list[dict]:
+        path = self.output / "items.jsonl"
+        if not path.exists():
+            return []
+        return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def crawl(output: Path, base_url: str, *args: str, spider: str = "category", timeout: float = 300) -> CrawlResult:
+    """`scrapy crawl SPIDER -a base_url=... -s OUTPUT_DIR=output ARGS`."""
+    output.mkdir(parents=True, exist_ok=True)
+    summary_path = output.parent / f"{output.name}-summary.json"
+    log_path = output.parent / f"{output.name}-crawl.log"
+    summary_path.unlink(missing_ok=True)
+    cmd = [
+        sys.executable, "-m", "scrapy", "crawl", spider,
+        "-a", f"base_url={base_url}",
+        "-s", f"OUTPUT_DIR={output}",
+        "-s", f"RUN_SUMMARY_FILE={summary_path}",
+        "-s", f"LOG_FILE={log_path}",
+        "-s", "LOG_LEVEL=INFO",
+        *args,
+    ]
+    env = dict(os.environ, SCRAPY_SETTINGS_MODULE="newscrawler.settings")
+    proc = subprocess.run(cmd, cwd=REPO_ROOT, env=env, timeout=timeout, capture_output=True, text=True)
+    log = log_path.read_text(encoding="utf-8") if log_path.exists() else proc.stderr
+    summary = json.loads(summary_path.read_text(encoding="utf-8")) if summary_path.exists() else {}
+    return CrawlResult(proc.returncode, summary, log + proc.stderr, output)

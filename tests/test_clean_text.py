@@ -1,0 +1,39 @@
+import pytest
+
+from newscrawler.cleaning.text import clean_text
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("五大举措支撑保障聊城经济稳定发展", "五大举措支撑保障聊城经济稳定发展"),
+        ("  \u3000标题\u3000 ", "标题"),
+        ("\u3000\u3000央行\u3000降准", "央行 降准"),
+        ("a\u00a0b&nbsp;c", "a b c"),
+        ("零\u200b宽\u200c字\u200d符\ufeff", "零宽字符"),
+        ("\ufeffBOM开头", "BOM开头"),
+        ("&ldquo;稳增长&rdquo;", "“稳增长”"),
+        ("&quot;ETF&quot; &amp; &#20013;&#x6587;", '"ETF" & 中文'),
+        ("券商：利好！“双碳”，（完）", "券商：利好！“双碳”，（完）"),
+        ("line\r\nbreak\ttab", "line break tab"),
+        ("<b>加粗</b>标题", "加粗标题"),
+        ("&lt;b&gt;字面&lt;/b&gt;", "<b>字面</b>"),
+        ('引号"和\\反斜杠', '引号"和\\反斜杠'),
+        ("#话题# {{ 行情 }} {% raw %}", "#话题# {{ 行情 }} {% raw %}"),
+        ("控制\x00字\x07符\x1b", "控制字符"),
+        ("分隔\u2028行\u2029段", "分隔 行 段"),
+        ("", ""),
+        (None, ""),
+        ("   ", ""),
+        ("\u3000\u3000", ""),
+        (12345, "12345"),
+        ("&unknown; & alone", "&unknown; & alone"),
+    ],
+)
+def test_clean_text(raw, expected):
+    assert clean_text(raw) == expected
+
+
+def test_long_hostile_input_is_bounded_work():
+    raw = "<" * 10000 + "&" * 10000 + "\u200b" * 10000
+    assert clean_text(raw) == "<" * 10000 + "&" * 10000

@@ -1,0 +1,49 @@
+import json
+
+import pytest
+from scrapy.utils.test import get_crawler
+
+from newscrawler.pipelines.jsonl import FIELDS, JsonLinesPipeline, repair_partial_last_line
+from tests.articles import article
+
+
+@pytest.mark.parametrize(
+    "content, expected",
+    [
+        (b"", b""),
+        (b'{"a": 1}\n', b'{"a": 1}\n'),
+        (b'{"a": 1}\n{"b": 2}\n{"c"', b'{"a": 1}\n{"b": 2}\n'),
+        (b'{"only": "partial', b""),
+        (b'{"a": 1}\n' + b"x" * 200000, b'{"a": 1}\n'),
+    ],
+)
+def test_repair_partial_last_line(tmp_path, content, expected):
+    path = tmp_path / "items.jsonl"
+    path.write_bytes(content)
+    assert repair_partial_last_line(path) == len(content) - len(expected)
+    assert path.read_bytes() == expected
+
+
+def test_missing_file_needs_no_repair(tmp_path):
+    assert repair_partial_last_line(tmp_path / "nope.jsonl") == 0
+
+
+def test_lines_are_appended_utf8_in_field_order(tmp_path):
+    crawler = get_crawler(settings_dict={"OUTPUT_DIR": str(tmp_path)})
+    crawler.stats.open_spider(None)
+    path = tmp_path / "items.jsonl"
+    path.write_bytes(b'{"earlier": "run"}\n{"cut')
+    pipeline = JsonLinesPipeline.from_crawler(crawler)
+    pipeline.open_spider(None)
+    pipeline.process_item(article(), None)
+    pipeline.process_item(article(info_code="NW2", title='引号"与\\'), None)
+    pipeline.close_spider(None)
+    raw = path.read_text(encoding="utf-8")
+    lines = raw.splitlines()
+    assert lines[0] == '{"earlier": "run"}'
+    assert "五大举措" in lines[1] and "\\u" not in lines[1]
+    records = [json.loads(line) for line in lines[1:]]
+    assert [list(r) for r in records] == [list(FIELDS)] * 2
+    assert records[1]["title"] == '引号"与\\'
+    assert crawler.stats.get_value("newscrawler/jsonl/written") == 2
+    assert crawler.stats.get_value("newscrawler/jsonl/repaired_bytes") == len('{"cut')
