@@ -1,14 +1,13 @@
 """Claim each infoCode in the shared store; drop the ones already claimed."""
 
-import logging
+from pathlib import Path
 
 from scrapy import signals
 from scrapy.exceptions import DropItem
 
 from newscrawler.pipelines.validate import InvalidArticle
+from newscrawler.recovery import settle_stale_claims
 from newscrawler.store import open_store
-
-logger = logging.getLogger(__name__)
 
 
 class DuplicateArticle(DropItem):
@@ -25,6 +24,7 @@ class DedupePipeline:
     def __init__(self, settings, stats):
         self.settings = settings
         self.stats = stats
+        self.jsonl_path = Path(settings["OUTPUT_DIR"]) / "items.jsonl"
         self.store = None
 
     @classmethod
@@ -36,10 +36,10 @@ class DedupePipeline:
 
     def open_spider(self, spider):
         self.store = open_store(self.settings)
-        released = self.store.release_stale()
-        if released:
-            logger.info("Released %d claims left pending by runs that died", released)
-            self.stats.set_value("newscrawler/dedupe/released_stale", released)
+        completed, released = settle_stale_claims(self.store, self.jsonl_path)
+        if completed or released:
+            self.stats.set_value("newscrawler/dedupe/stale_completed", completed)
+            self.stats.set_value("newscrawler/dedupe/stale_released", released)
 
     def close_spider(self, spider):
         self.store.close()

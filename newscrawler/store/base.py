@@ -7,8 +7,8 @@ class SeenStore(Protocol):
     """Claims on infoCodes, shared by the runs and processes using one store.
 
     A claim is *pending* until `complete` makes it *done*. Claims of a run
-    that died are released by `release_stale`, so the article is fetched
-    and written again by the next run.
+    that died are `stale_claims`; the next run adopts each and completes
+    or releases it (see `newscrawler.recovery`).
     """
 
     def known(self, info_code: str) -> bool:
@@ -28,8 +28,11 @@ class SeenStore(Protocol):
     def release(self, info_code: str) -> None:
         """Give back a pending claim of this process (writing it failed)."""
 
-    def release_stale(self) -> int:
-        """Drop pending claims of processes that are gone; return how many."""
+    def stale_claims(self) -> list[str]:
+        """Codes pending for processes that are gone (or for too long)."""
+
+    def adopt(self, info_code: str) -> None:
+        """Make a stale claim this process's, to complete or release it."""
 
     def done_codes(self) -> set[str]:
         """Every code marked done."""

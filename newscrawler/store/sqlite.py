@@ -83,24 +83,23 @@ class SQLiteSeenStore:
             (info_code, self.owner),
         )
 
-    def release_stale(self) -> int:
+    def stale_claims(self) -> list[str]:
         host = socket.gethostname()
-        owners = [o for (o,) in self._db.execute("SELECT DISTINCT owner FROM claims WHERE state = 'pending'")]
-        dead = [
-            o for o in owners
-            if o.rpartition(":")[0] == host and o.rpartition(":")[2].isdigit()
-            and not _pid_alive(int(o.rpartition(":")[2]))
-        ]
-        released = 0
-        for owner in dead:
-            released += self._db.execute(
-                "DELETE FROM claims WHERE state = 'pending' AND owner = ?", (owner,)
-            ).rowcount
-        released += self._db.execute(
-            "DELETE FROM claims WHERE state = 'pending' AND updated_at < ?",
-            (time.time() - self.stale_after,),
-        ).rowcount
-        return released
+        rows = self._db.execute("SELECT info_code, owner, updated_at FROM claims WHERE state = 'pending'")
+        too_old = time.time() - self.stale_after
+        stale = []
+        for code, owner, updated_at in rows:
+            owner_host, _, pid = owner.rpartition(":")
+            dead = owner_host == host and pid.isdigit() and not _pid_alive(int(pid))
+            if dead or updated_at < too_old:
+                stale.append(code)
+        return stale
+
+    def adopt(self, info_code: str) -> None:
+        self._db.execute(
+            "UPDATE claims SET owner = ?, updated_at = ? WHERE info_code = ? AND state = 'pending'",
+            (self.owner, time.time(), info_code),
+        )
 
     def done_codes(self) -> set[str]:
         return {code for (code,) in self._db.execute("SELECT info_code FROM claims WHERE state = 'done'")}
