@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup run test clean replica
+.PHONY: setup run test clean replica splash splash-install
 
 setup: $(STAMP)
 
@@ -23,6 +23,14 @@ test: setup
 # Serve the replica on http://127.0.0.1:8000 until Ctrl-C.
 replica: setup
 	$(BIN)/python -m newscrawler.replica --port 8000
+
+# Install Splash 3.5 (Debian packages, root) into .splash-venv, and run it on
+# http://127.0.0.1:8050 until Ctrl-C. Crawl through it with -s SPLASH_URL=...
+splash-install:
+	tools/splash/install.sh
+
+splash: splash-install
+	tools/splash/run.sh 8050
 
 clean:
 	rm -rf output .pytest_cache

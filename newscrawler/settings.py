@@ -40,6 +40,22 @@ ITEM_PIPELINES = {
     "newscrawler.pipelines.jsonl.JsonLinesPipeline": 500,
     "newscrawler.pipelines.ledger.LedgerPipeline": 900,
 }
+DOWNLOADER_MIDDLEWARES = {
+    "newscrawler.middlewares.backoff.RetryBackoffMiddleware": 50,
+    # scrapy-splash, as its README says; they act on SplashRequests only.
+    "scrapy_splash.SplashCookiesMiddleware": 723,
+    "scrapy_splash.SplashMiddleware": 725,
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": 810,
+}
+SPIDER_MIDDLEWARES = {
+    "scrapy_splash.SplashDeduplicateArgsMiddleware": 100,
+}
+DUPEFILTER_CLASS = "scrapy_splash.SplashAwareDupeFilter"
+HTTPCACHE_STORAGE = "scrapy_splash.SplashAwareFSCacheStorage"
+REQUEST_FINGERPRINTER_CLASS = "scrapy_splash.SplashRequestFingerprinter"
+# `scrapy crawl` that exits 1 when a run fails (newscrawler/commands/crawl.py).
+COMMANDS_MODULE = "newscrawler.commands"
+
 EXTENSIONS = {
     "newscrawler.summary.RunSummary": 500,
 }
@@ -57,5 +73,25 @@ CONCURRENT_REQUESTS_PER_DOMAIN = 8
 # that fails now and then should cost no article.
 RETRY_TIMES = 3
 DOWNLOAD_TIMEOUT = 30
+# Wait before each retry: RETRY_BACKOFF_BASE * 2**(n-1) seconds, at most
+# RETRY_BACKOFF_MAX, with jitter. A source that is down for a moment gets
+# a moment; 0 turns backoff off.
+RETRY_BACKOFF_BASE = 0.5
+RETRY_BACKOFF_MAX = 20
+
+# --- Splash (off by default) ---------------------------------------------
+# Render share pages through Splash's render.html at this URL (e.g.
+# http://127.0.0.1:8050). None: read articles from the text endpoint, which
+# gives the same items without a browser.
+SPLASH_URL = None
+# Seconds Splash waits after the page loads, for the page's script to fetch
+# and fill in the article. 0.5 is ample on a LAN; raise it for a slow source.
+SPLASH_WAIT = 0.5
+# Splash's own render timeout, seconds (Splash's default is 30).
+SPLASH_TIMEOUT = 30
+# Retries of a page Splash fails to render (timeout, 503 slots full, down)
+# before that page is read from the text endpoint instead.
+SPLASH_RETRIES = 2
+
 # Feeds (-o/-O/FEEDS) in UTF-8, not \u-escaped.
 FEED_EXPORT_ENCODING = "utf-8"

@@ -24,6 +24,8 @@ def summarize(stats: dict, output_dir: str) -> dict:
         "not_found": stats.get("newscrawler/article/not_found", 0),
         "failed": stats.get("newscrawler/article/failed", 0),
         "article_requests": stats.get("newscrawler/article/requested", 0),
+        "splash_rendered": stats.get("newscrawler/splash/rendered", 0),
+        "splash_fallback": stats.get("newscrawler/splash/fallback", 0),
         "finish_reason": stats.get("finish_reason"),
         "output_dir": str(Path(output_dir).resolve()),
     }

@@ -1,6 +1,7 @@
 """Serve a corpus over HTTP, with faults on request."""
 
 import hashlib
+import sys
 import threading
 import time
 from collections import Counter
@@ -71,6 +72,12 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 128
     replica: "ReplicaServer"
+
+    def handle_error(self, request, client_address):
+        # A client that hangs up mid-answer (a killed crawler or Splash) is
+        # routine for a test server, not worth a traceback.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 JSON = "application/json; charset=utf-8"

@@ -1,0 +1,30 @@
+"""`scrapy crawl` that exits non-zero when the run did not finish well.
+
+Scrapy's own command exits 0 whatever happened inside the crawl. Cron,
+Scrapyd users and CI need to notice a failed run, so this one exits 1 when
+the spider closed for any reason but ``finished``, or when a component set
+the stat ``newscrawler/run/failed``.
+"""
+
+from scrapy.commands.crawl import Command as ScrapyCrawlCommand
+from scrapy.exceptions import UsageError
+
+FAILED_STAT = "newscrawler/run/failed"
+
+
+class Command(ScrapyCrawlCommand):
+    def run(self, args, opts):
+        if len(args) != 1:
+            raise UsageError("give exactly one spider name")
+        crawler = self.crawler_process.create_crawler(args[0])
+        self.crawler_process.crawl(crawler, **opts.spargs)
+        self.crawler_process.start()
+        if self.crawler_process.bootstrap_failed or getattr(self.crawler_process, "has_exception", False):
+            self.exitcode = 1
+            return
+        stats = crawler.stats
+        if stats is None:
+            self.exitcode = 1
+            return
+        if stats.get_value("finish_reason") != "finished" or stats.get_value(FAILED_STAT):
+            self.exitcode = 1

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Run the Splash installed by tools/splash/install.sh on loopback.
+#   tools/splash/run.sh [PORT]          (default: 8050)
+set -euo pipefail
+venv=${SPLASH_VENV:-.splash-venv}
+export QTWEBENGINE_CHROMIUM_FLAGS=--no-sandbox QT_QPA_PLATFORM=offscreen
+exec "$venv/bin/python" -m splash.server --ip 127.0.0.1 --port "${1:-8050}" --disable-xvfb
