@@ -73,6 +73,10 @@ CONCURRENT_REQUESTS_PER_DOMAIN = 8
 # that fails now and then should cost no article.
 RETRY_TIMES = 3
 DOWNLOAD_TIMEOUT = 30
+# An article is ~10 KB and a listing ~5 KB: a page over 16 MB is broken or
+# hostile, and is given up (Scrapy's default would read 1 GB).
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 # Wait before each retry: RETRY_BACKOFF_BASE * 2**(n-1) seconds, at most
 # RETRY_BACKOFF_MAX, with jitter. A source that is down for a moment gets
 # a moment; 0 turns backoff off.

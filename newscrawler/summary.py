@@ -24,6 +24,12 @@ def summarize(stats: dict, output_dir: str) -> dict:
         "not_found": stats.get("newscrawler/article/not_found", 0),
         "failed": stats.get("newscrawler/article/failed", 0),
         "article_requests": stats.get("newscrawler/article/requested", 0),
+        "retries": stats.get("retry/count", 0),
+        "retries_by_reason": {
+            key.removeprefix("retry/reason_count/"): value
+            for key, value in stats.items()
+            if key.startswith("retry/reason_count/")
+        },
         "splash_rendered": stats.get("newscrawler/splash/rendered", 0),
         "splash_fallback": stats.get("newscrawler/splash/fallback", 0),
         "finish_reason": stats.get("finish_reason"),

@@ -17,6 +17,7 @@ from newscrawler.cleaning.text import clean_text
         ("券商：利好！“双碳”，（完）", "券商：利好！“双碳”，（完）"),
         ("line\r\nbreak\ttab", "line break tab"),
         ("<b>加粗</b>标题", "加粗标题"),
+        ("标<script>alert(1)</script>题<style>b{}</style>", "标题"),
         ("&lt;b&gt;字面&lt;/b&gt;", "<b>字面</b>"),
         ('引号"和\\反斜杠', '引号"和\\反斜杠'),
         ("#话题# {{ 行情 }} {% raw %}", "#话题# {{ 行情 }} {% raw %}"),

@@ -50,7 +50,8 @@ def test_listing_pages(name, cid, headers, encoding):
 @pytest.mark.parametrize("name", ["text_endpoint_messy", "text_endpoint_listing_time"])
 def test_articles_from_text_endpoint(name):
     case = expected(name)
-    data = decode_text_endpoint((PAGES / f"{name}.json").read_bytes())
+    data, encoding = decode_text_endpoint((PAGES / f"{name}.json").read_bytes())
+    assert encoding == "utf-8"
     item = article_from_text_endpoint(
         data,
         ListingEntry(**case["listing_entry"]),
@@ -89,12 +90,25 @@ def test_media_slug_override_from_context():
         (b"<html>502 Bad Gateway</html>", BadArticleAnswer),
         (b"[1, 2]", BadArticleAnswer),
         (b"\xff\xfe\x00garbage", BadArticleAnswer),
+        ('{"code": 0, "title": "被截断的中'.encode("utf-8")[:-1], BadArticleAnswer),
         (b'{"code": 404, "message": "gone"}', ArticleNotFound),
     ],
 )
 def test_bad_text_endpoint_answers(body, error):
     with pytest.raises(error):
         decode_text_endpoint(body)
+
+
+@pytest.mark.parametrize(
+    "body, title, encoding",
+    [
+        ('{"title": "标题"}'.encode("utf-8"), "标题", "utf-8"),
+        ('{"title": "标题"}'.encode("gbk"), "标题", "gb18030"),
+        (b'{"title": "\xe6\xa0\x87\xff\xfe"}', "标\ufffd\ufffd", "utf-8-replaced"),
+    ],
+)
+def test_text_endpoint_in_a_wrong_charset_is_still_read(body, title, encoding):
+    assert decode_text_endpoint(body) == ({"title": title}, encoding)
 
 
 @pytest.mark.parametrize(

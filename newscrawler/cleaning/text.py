@@ -3,7 +3,7 @@
 import re
 import unicodedata
 
-from w3lib.html import remove_tags, replace_entities
+from w3lib.html import remove_tags, remove_tags_with_content, replace_entities
 
 # Characters that are never content: zero-width spaces and joiners, word
 # joiner, BOM, soft hyphen.
@@ -22,7 +22,8 @@ def _drop_controls(text: str) -> str:
 
 
 def clean_text(value: object) -> str:
-    """Return `value` as one clean line: tags removed, entities decoded,
+    """Return `value` as one clean line: tags (and scripts and styles with
+    their content) removed, entities decoded,
     U+3000 and NBSP turned into spaces, invisible and control characters
     dropped, whitespace collapsed and stripped. Chinese punctuation is kept.
     """
@@ -30,7 +31,7 @@ def clean_text(value: object) -> str:
         return ""
     text = str(value)
     if "<" in text:
-        text = remove_tags(text)
+        text = remove_tags(remove_tags_with_content(text, which_ones=("script", "style")))
     if "&" in text:
         text = replace_entities(text, keep=(), remove_illegal=False)
     text = text.translate(_INVISIBLE)

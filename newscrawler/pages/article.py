@@ -16,18 +16,37 @@ class ArticleNotFound(LookupError):
     """The text endpoint says the article does not exist (any more)."""
 
 
-def decode_text_endpoint(body: bytes) -> dict:
-    """The JSON object of a text endpoint answer, or `BadArticleAnswer`
-    (a cut-off or garbled body), or `ArticleNotFound` (``code`` != 0)."""
+def _decode(body: bytes) -> tuple[str, str]:
+    """The body as text, and how it was read: UTF-8 as promised; a few bad
+    bytes become U+FFFD; a body that is mostly not UTF-8 is read as GB18030
+    (a source that mislabels its charset)."""
     try:
-        data = json.loads(body)
-    except (UnicodeDecodeError, ValueError) as exc:
+        return body.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    replaced = body.decode("utf-8", errors="replace")
+    if replaced.count("\ufffd") * 100 > len(replaced):
+        try:
+            return body.decode("gb18030"), "gb18030"
+        except UnicodeDecodeError:
+            pass
+    return replaced, "utf-8-replaced"
+
+
+def decode_text_endpoint(body: bytes) -> tuple[dict, str]:
+    """The JSON object of a text endpoint answer and the encoding it was
+    read with; `BadArticleAnswer` for a cut-off or garbled body,
+    `ArticleNotFound` when ``code`` is not 0."""
+    text, encoding = _decode(body)
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
         raise BadArticleAnswer(f"not JSON: {exc}") from None
     if not isinstance(data, dict):
         raise BadArticleAnswer(f"JSON {type(data).__name__}, not an object")
     if data.get("code", 0) != 0:
         raise ArticleNotFound(str(data.get("message") or data.get("code")))
-    return data
+    return data, encoding
 
 
 def article_from_text_endpoint(

@@ -4,6 +4,8 @@ import re
 
 from scrapy.exceptions import DropItem
 
+from newscrawler.logformatter import short_repr
+
 INFO_CODE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 STATS_PREFIX = "newscrawler/validate/dropped"
 
@@ -18,7 +20,7 @@ def problem(item) -> tuple[str, str] | None:
     """The first reason `item` cannot be written, as (reason, detail)."""
     code = item.info_code
     if not isinstance(code, str) or not INFO_CODE.fullmatch(code):
-        return "bad_info_code", f"infoCode {str(code)[:80]!r} is not [A-Za-z0-9_-]{{1,64}}"
+        return "bad_info_code", f"infoCode {short_repr(code if code is None else str(code))} is not [A-Za-z0-9_-]{{1,64}}"
     if not item.title:
         return "no_title", "the article and its listing have no title"
     if not item.published_at:

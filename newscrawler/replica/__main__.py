@@ -5,6 +5,7 @@ import signal
 import sys
 
 from newscrawler.replica.corpus import Corpus
+from newscrawler.replica.hostile import hostile_corpus
 from newscrawler.replica.server import Faults, ReplicaServer
 
 
@@ -15,16 +16,24 @@ def main(argv=None) -> int:
     parser.add_argument("--size", type=int, default=300, help="generated articles (default 300)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--extra", help="folder of text endpoint answers (*.json) to serve too")
+    parser.add_argument("--hostile", action="store_true",
+                        help="serve the hostile corpus (attacks and breakages) instead of a generated one")
     parser.add_argument("--error-rate", type=float, default=0.0, help="fraction of 500/503 answers")
     parser.add_argument("--truncate-rate", type=float, default=0.0, help="fraction of cut-off JSON bodies")
     parser.add_argument("--latency", type=float, default=0.0, help="seconds before each answer")
+    parser.add_argument("--drop-rate", type=float, default=0.0, help="fraction of connections closed unanswered")
+    parser.add_argument("--hang-rate", type=float, default=0.0, help="fraction of answers held for --hang-seconds")
+    parser.add_argument("--hang-seconds", type=float, default=5.0)
     parser.add_argument("--verbose", action="store_true", help="log every request")
     args = parser.parse_args(argv)
 
-    corpus = Corpus.generate(size=args.size, seed=args.seed)
+    corpus = hostile_corpus() if args.hostile else Corpus.generate(size=args.size, seed=args.seed)
     if args.extra:
         corpus.add_answers(args.extra)
-    faults = Faults(args.error_rate, args.truncate_rate, args.latency, seed=args.seed)
+    faults = Faults(
+        error_rate=args.error_rate, truncate_rate=args.truncate_rate, latency=args.latency, seed=args.seed,
+        drop_rate=args.drop_rate, hang_rate=args.hang_rate, hang_seconds=args.hang_seconds,
+    )
     server = ReplicaServer(corpus, args.host, args.port, faults, verbose=args.verbose)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     print(f"replica serving {len(corpus.records)} articles at {server.url}", flush=True)

@@ -46,10 +46,15 @@ class Record:
     exact_time: datetime | None = None
     """What the article's own time means, or None when it has none."""
     defect: str | None = None
+    raw_answer: bytes | None = None
+    """Bytes to serve instead of the JSON of `answer()` (broken encodings)."""
+    omit: tuple[str, ...] = ()
+    """Fields the text endpoint leaves out of its answer."""
 
     def answer(self) -> dict:
-        return {"code": 0, "infoCode": self.info_code, "title": self.title,
+        full = {"code": 0, "infoCode": self.info_code, "title": self.title,
                 "showtime": self.showtime, "medianame": self.media, "text": self.text}
+        return {k: v for k, v in full.items() if k not in self.omit}
 
 
 @dataclass
@@ -246,6 +251,10 @@ class Corpus:
             return None
         record = self.records.get(info_code)
         return record.answer() if record else None
+
+    def raw_answer(self, info_code: str) -> bytes | None:
+        record = self.records.get(info_code)
+        return record.raw_answer if record else None
 
     def listing(self, cid: str, page: int) -> list[Record]:
         records = self.categories[cid].records

@@ -1,6 +1,7 @@
 """Serve a corpus over HTTP, with faults on request."""
 
 import hashlib
+import socket
 import sys
 import threading
 import time
@@ -26,6 +27,14 @@ class Faults:
     latency: float = 0.0
     """Seconds to wait before every answer."""
     seed: int = 1
+    drop_rate: float = 0.0
+    """Close the connection without answering."""
+    hang_rate: float = 0.0
+    """Answer only after `hang_seconds` (longer than a client's timeout)."""
+    hang_seconds: float = 5.0
+
+    def active(self) -> bool:
+        return any((self.error_rate, self.truncate_rate, self.drop_rate, self.hang_rate))
 
     def roll(self, kind: str, path: str, attempt: int) -> float:
         digest = hashlib.sha1(f"{self.seed}:{kind}:{path}:{attempt}".encode()).digest()
@@ -49,9 +58,8 @@ class _Handler(BaseHTTPRequestHandler):
         faults = replica.faults
         if faults.latency:
             time.sleep(faults.latency)
-        if faults.error_rate and faults.roll("error", self.path, attempt) < faults.error_rate:
-            status = 503 if faults.roll("which", self.path, attempt) < 0.5 else 500
-            return self._send(status, b"Service Unavailable" if status == 503 else b"Internal Server Error", "text/plain")
+        if route != "robots" and faults.active() and self._fault(faults, attempt):
+            return
         status, body, content_type = replica.answer(route, url.path, query)
         if (
             content_type.startswith("application/json") and status == 200 and faults.truncate_rate
@@ -59,6 +67,20 @@ class _Handler(BaseHTTPRequestHandler):
         ):
             body = body[: len(body) // 2]
         self._send(status, body, content_type)
+
+    def _fault(self, faults: Faults, attempt: int) -> bool:
+        """Inject the fault this attempt draws, if any; True if it answered."""
+        if faults.drop_rate and faults.roll("drop", self.path, attempt) < faults.drop_rate:
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+            return True
+        if faults.hang_rate and faults.roll("hang", self.path, attempt) < faults.hang_rate:
+            time.sleep(faults.hang_seconds)
+        if faults.error_rate and faults.roll("error", self.path, attempt) < faults.error_rate:
+            status = 503 if faults.roll("which", self.path, attempt) < 0.5 else 500
+            self._send(status, b"Service Unavailable" if status == 503 else b"Internal Server Error", "text/plain")
+            return True
+        return False
 
     def _send(self, status: int, body: bytes, content_type: str):
         self.send_response(status)
@@ -154,6 +176,9 @@ class ReplicaServer:
         if route == "share":
             return 200, render.SHARE_PAGE.encode("utf-8"), HTML
         if route == "text":
+            raw = corpus.raw_answer(query.get("id", ""))
+            if raw is not None:
+                return 200, raw, JSON
             data = corpus.answer(query.get("id", ""))
             if data is None:
                 return 404, render.to_json({"code": 404, "message": "资讯不存在或已删除"}), JSON
@@ -183,6 +208,9 @@ class ReplicaServer:
         if encoding == "gbk-meta":
             text = render.listing_page(self.corpus, cid, page, now, meta_charset="gbk")
             return 200, text.encode("gbk", "xmlcharrefreplace"), "text/html"
+        if encoding == "gbk-mislabelled":
+            text = render.listing_page(self.corpus, cid, page, now)
+            return 200, text.encode("gbk", "xmlcharrefreplace"), HTML
         return 200, render.listing_page(self.corpus, cid, page, now).encode("utf-8"), HTML
 
 

@@ -81,9 +81,10 @@ class CategorySpider(scrapy.Spider):
     def site_requests(self):
         if self.categories:
             for cid in self.categories:
-                yield scrapy.Request(f"{self.base_url}/category/{quote(cid)}.html", self.parse_listing)
+                yield scrapy.Request(f"{self.base_url}/category/{quote(cid)}.html", self.parse_listing,
+                                     errback=self.listing_failed)
         else:
-            yield scrapy.Request(f"{self.base_url}/category/", self.parse_index)
+            yield scrapy.Request(f"{self.base_url}/category/", self.parse_index, errback=self.listing_failed)
 
     def splash_ready(self, response):
         logger.info("Splash at %s answers: rendering share pages through it", self.splash_url)
@@ -104,7 +105,7 @@ class CategorySpider(scrapy.Spider):
             logger.error("No category in the index at %s: has the source changed?", response.url)
             self.stats.inc_value("newscrawler/index/empty")
         for link in links:
-            yield response.follow(link.url, self.parse_listing)
+            yield response.follow(link.url, self.parse_listing, errback=self.listing_failed)
 
     def parse_listing(self, response):
         page = parse_listing(response)
@@ -123,13 +124,14 @@ class CategorySpider(scrapy.Spider):
             else:
                 yield self.text_request(entry, page.name)
         if page.next_url:
-            yield response.follow(page.next_url, self.parse_listing)
+            yield response.follow(page.next_url, self.parse_listing, errback=self.listing_failed)
 
     def text_request(self, entry, listing_media):
         return scrapy.Request(
             self.base_url + TEXT_ENDPOINT.format(code=quote(entry.info_code, safe="")),
             self.parse_article,
             cb_kwargs={"entry": entry, "listing_media": listing_media},
+            errback=self.article_failed,
             meta={"handle_httpstatus_list": [404]},
         )
 
@@ -151,13 +153,16 @@ class CategorySpider(scrapy.Spider):
         try:
             if response.status == 404:
                 raise ArticleNotFound("HTTP 404")
-            data = decode_text_endpoint(response.body)
+            data, encoding = decode_text_endpoint(response.body)
         except ArticleNotFound as exc:
             self.article_gone(entry, exc, response.url)
             return
         except BadArticleAnswer as exc:
             yield from self.retry_or_give_up(response, str(exc))
             return
+        if encoding != "utf-8":
+            self.stats.inc_value(f"newscrawler/article/read_as/{encoding}")
+            logger.warning("Article %s is not valid UTF-8: read as %s", entry.info_code, encoding)
         yield self.article(data, entry, listing_media)
 
     def parse_share_page(self, response, entry, listing_media):
@@ -198,6 +203,16 @@ class CategorySpider(scrapy.Spider):
         self.stats.inc_value("newscrawler/article/not_found")
         self.seen.reject(entry.info_code, "not_found")
         logger.info("Article %s is gone (%s): %s", entry.info_code, exc, url)
+
+    def listing_failed(self, failure):
+        self.stats.inc_value("newscrawler/listing/failed")
+        logger.error("Gave up on listing %s: %s (the next run walks it again)",
+                     failure.request.url, failure.getErrorMessage())
+
+    def article_failed(self, failure):
+        self.stats.inc_value("newscrawler/article/failed")
+        logger.error("Gave up on article %s: %s (the next run fetches it again)",
+                     failure.request.url, failure.getErrorMessage())
 
     def retry_or_give_up(self, response, reason):
         retry = get_retry_request(response.request, spider=self, reason="bad_article_answer")

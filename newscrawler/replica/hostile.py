@@ -1,0 +1,102 @@
+"""A corpus of hostile input: every record is an attack or a breakage that
+must end as a clean post or a clear drop (``expect``), never as a file
+outside the output folder, a script on the site, or a broken build."""
+
+import html
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from newscrawler.replica.corpus import BEIJING, Category, Corpus, Record
+
+POST = "post"
+FAILED = "failed"
+
+BIG_PAGE_BYTES = 50 * 1024 * 1024
+LIQUID_TEXT = "{{ site.title }} {% if true %}注入{% endif %} {% raw %}{{ x }}{% endraw %}"
+DANGEROUS_BODY = (
+    "<p>正文第一段</p>"
+    "<script>alert('x')</script><style>body{display:none}</style>"
+    '<p><img src="http://img.example/a.png" onerror="alert(1)">图片</p>'
+    '<p><a href="javascript:alert(1)">脚本链接</a> <a href="JaVaScRiPt:alert(2)">大小写</a></p>'
+    '<iframe src="http://evil.example/"></iframe>'
+    '<p onclick="steal()" onmouseover="steal()">事件处理</p>'
+    '<svg onload="alert(3)"><circle r="1"/></svg><object data="x.swf"></object>'
+    f"<p>{html.escape(LIQUID_TEXT, quote=False)}</p>"
+    "<p>{% endraw %}{{ page.title }}</p>"
+)
+
+
+@dataclass
+class Case:
+    name: str
+    expect: str
+    info_code: str = ""
+    title: str = "正常标题"
+    text: str = "<p>正常正文</p>"
+    showtime: object = "2024-05-06 07:08:09"
+    listing_time: str = "2024-05-06 07:08"
+    listing_title: str | None = None
+    media: str = "恶意样本报"
+    omit: tuple[str, ...] = ()
+    raw_answer: bytes | None = None
+
+
+def _cases() -> list[Case]:
+    return [
+        Case("ascii quotes", POST, title='他说"涨停"了'),
+        Case("backslashes", POST, title="路径\\反斜杠\\n不是换行\\"),
+        Case("colon", POST, title="A股: 冲高回落 key: value"),
+        Case("hash", POST, title="# 不是注释 #热点#"),
+        Case("dashes", POST, title="--- 分隔线 ---"),
+        Case("newlines", POST, title="第一行\n第二行\r\n第三行"),
+        Case("liquid title", POST, title="{{ site.title }} 与 {% include x.html %}"),
+        Case("html title", POST, title="<b>加粗</b><script>alert(1)</script>&lt;i&gt;字面&lt;/i&gt;"),
+        Case("dangerous body", POST, text=DANGEROUS_BODY),
+        Case("path traversal code", "bad_info_code", info_code="../../etc/passwd"),
+        Case("empty code", "bad_info_code", info_code=""),
+        Case("long code", "bad_info_code", info_code="A" * 500),
+        Case("code with newline", "bad_info_code", info_code="NW1\n../x"),
+        Case("no text field", "no_body", omit=("text",)),
+        Case("no title anywhere", "no_title", title="&nbsp;\u3000", listing_title=""),
+        Case("title only in listing", POST, omit=("title",), listing_title="列表里的标题"),
+        Case("no media or time in article", POST, omit=("medianame", "showtime")),
+        Case("no time anywhere", "no_time", showtime="待定", listing_time="未知"),
+        Case("big page", FAILED, text="<p>" + "大" * (BIG_PAGE_BYTES // 3) + "</p>"),
+        Case("invalid utf-8", POST, raw_answer=b""),  # filled below
+    ]
+
+
+def hostile_corpus(anchor: datetime | None = None) -> Corpus:
+    """Two categories: ``hostile`` (UTF-8) with the cases, and ``mislabelled``,
+    whose listing is GBK but says UTF-8, with ordinary articles."""
+    anchor = (anchor or datetime.now(BEIJING)).astimezone(BEIJING).replace(microsecond=0)
+    hostile = Category("hostile", "恶意样本报", "utf-8")
+    for i, case in enumerate(_cases()):
+        code = case.info_code if case.info_code or case.expect == "bad_info_code" else f"NWHOSTILE{i:03d}"
+        record = Record(
+            info_code=code, title=case.title,
+            listing_title=html.escape(case.title if case.listing_title is None else case.listing_title),
+            showtime=case.showtime, listing_time=case.listing_time, media=case.media, text=case.text,
+            published=anchor - timedelta(minutes=10 + i), cids=[hostile.cid],
+            defect=None if case.expect == POST else case.expect, omit=case.omit,
+        )
+        record.clean_title = case.name  # what the case is, for test reports
+        if case.raw_answer is not None:
+            answer = json.dumps(record.answer(), ensure_ascii=False).encode("utf-8")
+            record.raw_answer = answer.replace("正常标题".encode("utf-8"), "坏字节".encode("utf-8") + b"\xff\xfe")
+        hostile.records.append(record)
+    mislabelled = Category("mislabelled", "错标编码报", "gbk-mislabelled")
+    for i in range(3):
+        mislabelled.records.append(Record(
+            info_code=f"NWMISLABEL{i:03d}", title=f"编码错标的第{i + 1}篇", listing_title=f"编码错标的第{i + 1}篇",
+            showtime=f"{anchor - timedelta(hours=i + 1):%Y-%m-%d %H:%M:%S}", listing_time=None,
+            media="错标编码报", text="<p>正文照常</p>", published=anchor - timedelta(hours=i + 1),
+            cids=[mislabelled.cid],
+        ))
+    return Corpus([hostile, mislabelled])
+
+
+def expected_outcome(record: Record) -> str:
+    """``post``, a drop reason, or ``failed``."""
+    return record.defect or POST

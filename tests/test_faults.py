@@ -1,0 +1,112 @@
+"""A flaky source, kill -9 and Ctrl-C: every article written exactly once."""
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from newscrawler.replica import Corpus, Faults, ReplicaServer
+from newscrawler.store import SQLiteSeenStore
+from tests.crawling import REPO_ROOT, crawl
+
+
+def assert_written_exactly_once(output: Path, corpus: Corpus) -> None:
+    raw = (output / "items.jsonl").read_bytes()
+    assert raw.endswith(b"\n")
+    codes = [json.loads(line)["info_code"] for line in raw.decode("utf-8").splitlines()]
+    expected = {r.info_code for r in corpus.writable()}
+    assert sorted(codes) == sorted(expected), "each writable infoCode once in items.jsonl"
+    posts = sorted(p.name[11:-3] for p in (output / "_posts").glob("*.md"))
+    assert posts == sorted(expected), "each writable infoCode once in _posts"
+    assert not list(output.rglob(".tmp-*")), "no half-written file"
+    store = SQLiteSeenStore(output / "dedupe.sqlite3")
+    assert store.done_codes() == expected, "the store agrees with the files"
+    store.close()
+
+
+def crawl_command(base_url: str, output: Path, *settings: str) -> list[str]:
+    args = [sys.executable, "-m", "scrapy", "crawl", "category", "-a", f"base_url={base_url}",
+            "-s", f"OUTPUT_DIR={output}", "-s", "LOG_LEVEL=INFO", "-s", f"LOG_FILE={output}.log"]
+    for setting in settings:
+        args += ["-s", setting]
+    return args
+
+
+def test_faults_cost_no_article(tmp_path):
+    corpus = Corpus.generate(size=150, seed=21)
+    faults = Faults(error_rate=0.15, truncate_rate=0.1, drop_rate=0.05, hang_rate=0.02, hang_seconds=3, seed=2)
+    runs = []
+    with ReplicaServer(corpus, faults=faults) as replica:
+        for _ in range(4):
+            result = crawl(tmp_path / "out", replica.url, "-s", "DOWNLOAD_TIMEOUT=1", "-s", "RETRY_BACKOFF_BASE=0.05")
+            runs.append(result)
+            assert "Traceback" not in result.log
+            if len(result.items()) == len(corpus.writable()):
+                break
+    reasons = runs[0].summary["retries_by_reason"]
+    assert reasons.get("bad_article_answer"), "cut-off JSON bodies were retried"
+    assert any("TimeoutError" in r for r in reasons), reasons
+    assert any("500" in r or "503" in r for r in reasons), reasons
+    assert any("ConnectionDone" in r or "ConnectionLost" in r or "ResponseNeverReceived" in r for r in reasons), reasons
+    assert_written_exactly_once(tmp_path / "out", corpus)
+
+
+def test_give_up_is_logged_with_the_url_and_counted(tmp_path):
+    corpus = Corpus.generate(size=25, seed=22)
+    with ReplicaServer(corpus, faults=Faults(error_rate=1.0)) as replica:
+        result = crawl(tmp_path / "out", replica.url, "-s", "RETRY_TIMES=1", "-s", "RETRY_BACKOFF_BASE=0.01")
+    assert f"Gave up on listing {replica.url}/category/" in result.log
+    assert result.summary["written"] == 0
+    assert "Traceback" not in result.log
+
+
+def test_kill_9_at_random_points_then_rerun(tmp_path):
+    corpus = Corpus.generate(size=250, seed=31)
+    output = tmp_path / "out"
+    rng = random.Random(7)
+    slow = ("CONCURRENT_REQUESTS_PER_DOMAIN=4", "LOG_LEVEL=WARNING")
+    env = dict(os.environ, SCRAPY_SETTINGS_MODULE="newscrawler.settings")
+    with ReplicaServer(corpus, faults=Faults(latency=0.04)) as replica:
+        kills = 0
+        for _ in range(5):
+            proc = subprocess.Popen(crawl_command(replica.url, output, *slow), cwd=REPO_ROOT, env=env)
+            time.sleep(rng.uniform(1.0, 4.0))
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGKILL)
+                kills += 1
+            proc.wait(timeout=60)
+        assert kills >= 3
+        lines_before = (output / "items.jsonl").read_bytes().count(b"\n")
+        assert 0 < lines_before < len(corpus.writable()), "the kills interrupted the crawl"
+        final = crawl(output, replica.url)
+    assert final.returncode == 0, final.log[-3000:]
+    assert_written_exactly_once(output, corpus)
+
+
+def test_ctrl_c_and_resume_with_jobdir(tmp_path):
+    corpus = Corpus.generate(size=200, seed=41)
+    output, jobdir = tmp_path / "out", tmp_path / "job"
+    env = dict(os.environ, SCRAPY_SETTINGS_MODULE="newscrawler.settings")
+    settings = (f"JOBDIR={jobdir}", "CONCURRENT_REQUESTS_PER_DOMAIN=2")
+    with ReplicaServer(corpus, faults=Faults(latency=0.05)) as replica:
+        proc = subprocess.Popen(crawl_command(replica.url, output, *settings), cwd=REPO_ROOT, env=env)
+        deadline = time.monotonic() + 60
+        jsonl = output / "items.jsonl"
+        while time.monotonic() < deadline and (not jsonl.exists() or jsonl.read_bytes().count(b"\n") < 20):
+            time.sleep(0.1)
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=60) == 1, "an interrupted run says so"
+        paused = jsonl.read_bytes().count(b"\n")
+        assert paused < len(corpus.writable())
+        assert "shutdown" in (tmp_path / "out.log").read_text()
+        resumed = crawl(output, replica.url, "-s", f"JOBDIR={jobdir}")
+        index_hits = replica.hits["index"]
+    assert resumed.returncode == 0, resumed.log[-3000:]
+    assert index_hits == 1, "the resumed run went on from its queue, it did not start over"
+    assert_written_exactly_once(output, corpus)
