@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup run test clean replica splash splash-install
+.PHONY: setup run test clean replica splash splash-install site
 
 setup: $(STAMP)
 
@@ -20,6 +20,10 @@ run: setup
 test: setup
 	$(BIN)/python -m pytest
 
+# Fill the Jekyll skeleton (site/) with ./output and build it into build/site/_site.
+site:
+	tools/build-site.sh output build/site
+
 # Serve the replica on http://127.0.0.1:8000 until Ctrl-C.
 replica: setup
 	$(BIN)/python -m newscrawler.replica --port 8000
@@ -33,4 +37,4 @@ splash: splash-install
 	tools/splash/run.sh 8050
 
 clean:
-	rm -rf output .pytest_cache
+	rm -rf output build .pytest_cache

@@ -40,3 +40,9 @@ class NewsArticle:
 
     crawled_at: str | None = None
     """When the article was fetched, ISO 8601 in UTC."""
+
+    rolling_id: str | None = None
+    """Rolling news (东财滚动新闻) only: the feed's id, which names the post."""
+
+    digest: str | None = None
+    """Rolling news only: the feed's digest, without its 【bracketed】 lead."""

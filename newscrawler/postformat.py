@@ -45,10 +45,13 @@ def _beijing(iso: str) -> datetime:
 
 
 def post_filename(item) -> str:
-    return f"{_beijing(item.published_at):%Y-%m-%d}-{item.info_code}.md"
+    """``{date}-{infoCode}.md``; rolling news: ``{date}-{id}.md``."""
+    return f"{_beijing(item.published_at):%Y-%m-%d}-{item.rolling_id or item.info_code}.md"
 
 
 def render_post(item, site: str) -> str:
+    """The seed's layout; rolling news, the old system's second layout (a
+    quote of the digest first, back links to ``/{category}/``)."""
     published = _beijing(item.published_at)
     media, slug = item.media, item.category
     front = (
@@ -60,14 +63,25 @@ def render_post(item, site: str) -> str:
         f"tags: {yaml_scalar(media + '新闻')}\n"
         "---\n"
     )
+    if item.rolling_id:
+        quote = f"> {item.digest}\n\n" if item.digest else ""
+        back = f"[返回{_link_text(media)}新闻](//{site}/{slug}/)"
+    else:
+        quote = ""
+        back = f"[返回{_link_text(media)}新闻](//{site}/category/{slug}.html)"
     body = (
-        f"{item.body_html}\n"
+        f"{quote}{item.body_html}\n"
         "\n"
         f"<{item.share_url}>\n"
         "\n"
-        f"[返回{_link_text(media)}新闻](//{site}/category/{slug}.html)｜[返回首页](//{site}/)\n"
+        f"{back}｜[返回首页](//{site}/)\n"
     )
     return front + escape_liquid(body)
+
+
+def category_page_path(item) -> str:
+    """Where the category page goes: where the posts' back links point."""
+    return f"{item.category}/index.html" if item.rolling_id else f"category/{item.category}.html"
 
 
 def render_category_page(media: str, slug: str) -> str:

@@ -21,9 +21,23 @@ SITE_URL = "finews.withounder.com"
 # Media name -> slug, for names whose pinyin is wrong or unwanted.
 # Default empty: pypinyin gets the names we have met right.
 MEDIA_SLUGS = {}
+# Rolling news (the `rolling` spider): its posts' media name (the tag is
+# "{media}新闻") and category, as the old system wrote them.
+ROLLING_MEDIA = "东财滚动"
+ROLLING_CATEGORY = "emnews"
 # Dedupe store shared by every run and process writing one OUTPUT_DIR.
 # None: sqlite:///OUTPUT_DIR/dedupe.sqlite3.
 DEDUPE_STORE_URI = None
+# Move posts older than this many days from _posts/ to old_post/ at the end
+# of each run. None: never (the old system kept 3 days in _posts/).
+ARCHIVE_AFTER_DAYS = None
+# Commit the run's files into the git checkout that holds OUTPUT_DIR (one
+# commit per run, "newscrawler: add N posts") and push when it has a remote.
+# Off by default: it writes to somebody's repository.
+PUBLISH_GIT = False
+PUBLISH_PATHS = ["_posts", "old_post", "category"]
+PUBLISH_PUSH = True
+PUBLISH_AUTHOR = "newscrawler <newscrawler@localhost>"
 # Seconds a dropped or not-found article is skipped before it is fetched
 # again (default a day): a source may fix an article, but a run every five
 # minutes should not refetch its broken ones every time.
@@ -56,8 +70,12 @@ REQUEST_FINGERPRINTER_CLASS = "scrapy_splash.SplashRequestFingerprinter"
 # `scrapy crawl` that exits 1 when a run fails (newscrawler/commands/crawl.py).
 COMMANDS_MODULE = "newscrawler.commands"
 
+# At the end of a run, in this order: archive old posts, publish to git,
+# then log the summary (signal handlers run in the order they connect).
 EXTENSIONS = {
-    "newscrawler.summary.RunSummary": 500,
+    "newscrawler.extensions.archive.ArchiveOldPosts": 100,
+    "newscrawler.extensions.publish.GitPublisher": 200,
+    "newscrawler.extensions.summary.RunSummary": 500,
 }
 # One line per dropped article instead of the whole item.
 LOG_FORMATTER = "newscrawler.logformatter.OneLineDropFormatter"

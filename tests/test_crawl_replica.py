@@ -5,13 +5,11 @@ import re
 from datetime import datetime
 
 import pytest
-import yaml
 
 from newscrawler.replica import Corpus, ReplicaServer
 from newscrawler.replica.corpus import BAD_INFO_CODE, NO_TIME, NO_TITLE, NOT_FOUND
 from tests.crawling import crawl
-
-SITE = "finews.withounder.com"
+from tests.posts import assert_category_post
 
 
 @pytest.fixture(scope="module")
@@ -28,12 +26,6 @@ def replica(corpus):
 @pytest.fixture(scope="module")
 def first_run(replica, tmp_path_factory):
     return crawl(tmp_path_factory.mktemp("crawl") / "out", replica.url)
-
-
-def split_post(text: str) -> tuple[dict, list[str]]:
-    assert text.startswith("---\n")
-    head, _, body = text[4:].partition("\n---\n")
-    return yaml.safe_load(head), body.splitlines()
 
 
 def test_exits_cleanly_and_says_what_it_did(first_run, corpus):
@@ -84,20 +76,7 @@ def test_items_match_the_clean_source(first_run, corpus):
 def test_posts_match_the_items(first_run):
     posts = first_run.posts()
     for item in first_run.items():
-        name = f"{item['published_at'][:10]}-{item['info_code']}.md"
-        meta, lines = split_post(posts[name])
-        assert meta["title"] == item["title"]
-        assert meta["layout"] == "post"
-        assert meta["categories"] == item["category"]
-        assert meta["tags"] == f"{item['media']}新闻"
-        assert str(meta["date"]).startswith(item["published_at"][:10])
-        body = item["body_html"].replace("{{", "&#123;{").replace("{%", "&#123;%")
-        assert lines == body.splitlines() + [
-            "",
-            f"<{item['share_url']}>",
-            "",
-            f"[返回{item['media']}新闻](//{SITE}/category/{item['category']}.html)｜[返回首页](//{SITE}/)",
-        ]
+        assert_category_post(posts[f"{item['published_at'][:10]}-{item['info_code']}.md"], item)
 
 
 def test_a_category_page_per_media(first_run, corpus):

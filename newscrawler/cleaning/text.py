@@ -37,3 +37,11 @@ def clean_text(value: object) -> str:
     text = text.translate(_INVISIBLE)
     text = _drop_controls(text)
     return _WHITESPACE.sub(" ", text).strip()
+
+
+_BRACKETED_LEAD = re.compile(r"^\s*【[^】]*】\s*")
+
+
+def without_bracketed_lead(text: str) -> str:
+    """``【标题】摘要`` -> ``摘要``: drop one bracketed lead at the start."""
+    return _BRACKETED_LEAD.sub("", text, count=1)

@@ -18,6 +18,8 @@ class ListingEntry:
     title: str
     time_raw: str
     url: str
+    media: str | None = None
+    """The entry's own media name, where the listing gives one per entry."""
 
 
 @dataclass

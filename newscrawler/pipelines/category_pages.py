@@ -1,14 +1,15 @@
-"""Write ``category/{slug}.html`` the first time a category is met."""
+"""Write a category's page the first time the category is met:
+``category/{slug}.html``, or ``{slug}/index.html`` for rolling news."""
 
 from pathlib import Path
 
 from newscrawler.files import atomic_write, child_path, remove_stale_temps
-from newscrawler.postformat import render_category_page
+from newscrawler.postformat import category_page_path, render_category_page
 
 
 class CategoryPagePipeline:
     def __init__(self, output_dir: Path, stats):
-        self.folder = output_dir / "category"
+        self.output_dir = output_dir
         self.stats = stats
         self.seen: set[str] = set()
 
@@ -17,14 +18,18 @@ class CategoryPagePipeline:
         return cls(Path(crawler.settings["OUTPUT_DIR"]), crawler.stats)
 
     def open_spider(self, spider):
-        self.folder.mkdir(parents=True, exist_ok=True)
-        remove_stale_temps(self.folder)
+        folder = self.output_dir / "category"
+        folder.mkdir(parents=True, exist_ok=True)
+        remove_stale_temps(folder)
 
     def process_item(self, item, spider):
         slug = item.category
         if slug in self.seen:
             return item
-        path = child_path(self.folder, f"{slug}.html")
+        folder_name, _, name = category_page_path(item).rpartition("/")
+        folder = child_path(self.output_dir, folder_name)
+        folder.mkdir(exist_ok=True)
+        path = child_path(folder, name)
         if not path.exists():
             atomic_write(path, render_category_page(item.media, slug).encode("utf-8"))
             self.stats.inc_value("newscrawler/category_pages/written")

@@ -21,6 +21,9 @@ def problem(item) -> tuple[str, str] | None:
     code = item.info_code
     if not isinstance(code, str) or not INFO_CODE.fullmatch(code):
         return "bad_info_code", f"infoCode {short_repr(code if code is None else str(code))} is not [A-Za-z0-9_-]{{1,64}}"
+    rolling_id = getattr(item, "rolling_id", None)
+    if rolling_id is not None and not INFO_CODE.fullmatch(str(rolling_id)):
+        return "bad_rolling_id", f"rolling id {short_repr(str(rolling_id))} is not [A-Za-z0-9_-]{{1,64}}"
     if not item.title:
         return "no_title", "the article and its listing have no title"
     if not item.published_at:

@@ -3,6 +3,7 @@
 import hashlib
 import html
 import json
+import re
 from datetime import datetime
 from urllib.parse import quote
 
@@ -120,10 +121,16 @@ SHARE_PAGE = """<!DOCTYPE html>
 """
 
 
+def feed_time(record: Record) -> str:
+    """The record's time as the JSON feeds give it (its fixed listing time,
+    if it has one: a record with no time has none in the feeds either)."""
+    return record.listing_time or f"{record.published:%Y-%m-%d %H:%M:%S}"
+
+
 def media_feed(corpus: Corpus, count: int) -> dict:
     return {"nodeList": [
         {"infocode": r.info_code, "title": r.title, "from": r.media,
-         "showtime": f"{r.published:%Y-%m-%d %H:%M:%S}"}
+         "showtime": feed_time(r)}
         for r in corpus.newest(count)
     ]}
 
@@ -132,9 +139,26 @@ def market_feed(corpus: Corpus, market_type: int, count: int) -> dict:
     records = [r for r in corpus.newest(len(corpus.records)) if 37 + r.published.second % 3 == market_type]
     return {"record": [
         {"infoCode": r.info_code, "title": r.title, "medianame": r.media,
-         "datetime": f"{r.published:%Y-%m-%d %H:%M:%S}"}
+         "datetime": feed_time(r)}
         for r in records[:count]
     ]}
+
+
+def rolling_feed(corpus: Corpus, count: int) -> dict:
+    """东财滚动新闻: each record's digest opens with its title in 【】."""
+    records = []
+    for r in corpus.newest(count):
+        number = "".join(ch for ch in r.info_code if ch.isdigit()) or "0"
+        summary = re.sub(r"<[^>]+>", "", r.clean_paragraphs[0]) if r.clean_paragraphs else ""
+        records.append({
+            "id": str(int(hashlib.sha1(r.info_code.encode("utf-8")).hexdigest()[:12], 16)),
+            "infoCode": r.info_code,
+            "title": r.title,
+            "digest": f"【{r.clean_title}】{html.unescape(summary)}",
+            "showtime": feed_time(r),
+            "url_w": f"http://finance.eastmoney.com/a/{number}.html",
+        })
+    return {"records": records}
 
 
 def to_json(data: dict) -> bytes:

@@ -184,7 +184,10 @@ class ReplicaServer:
                 return 404, render.to_json({"code": 404, "message": "资讯不存在或已删除"}), JSON
             return 200, render.to_json(data), JSON
         if route == "media_feed":
-            return 200, render.to_json(render.media_feed(corpus, _int(query.get("count"), 20))), JSON
+            count = _int(query.get("count"), 20)
+            if query.get("type") == "102":
+                return 200, render.to_json(render.rolling_feed(corpus, count)), JSON
+            return 200, render.to_json(render.media_feed(corpus, count)), JSON
         if route == "market_feed":
             market = _int(query.get("marketType"), 0)
             if market not in (37, 38, 39):

@@ -1,0 +1,1 @@
+"""Extensions that act at the end of a run: summary, archive, publish."""

@@ -1,0 +1,205 @@
+"""What every spider shares: the store, Splash, and the article requests."""
+
+import logging
+from datetime import datetime, timezone
+from urllib.parse import quote, urlsplit
+
+import scrapy
+from scrapy.downloadermiddlewares.retry import get_retry_request
+from scrapy.exceptions import CloseSpider
+from scrapy_splash import SplashRequest
+
+from newscrawler.pages.article import (
+    ArticleNotFound,
+    BadArticleAnswer,
+    article_from_text_endpoint,
+    decode_text_endpoint,
+)
+from newscrawler.pages.share import share_page_answer
+from newscrawler.store import open_store
+
+logger = logging.getLogger(__name__)
+
+TEXT_ENDPOINT = "/NewsData/GetNewsText.do?id={code}"
+SHARE_PAGE = "/html_News/NewsShare.html?infoCode={code}"
+
+
+class ArticleSpider(scrapy.Spider):
+    """Base of the spiders. ``-a base_url=URL`` (default: setting
+    ``BASE_URL``). Subclasses define ``site_requests()``, the crawl's first
+    requests (made once Splash answered, if used), and hand listing entries
+    to `follow_entries`.
+
+    Articles come from the text endpoint, or, with ``SPLASH_URL`` set, from
+    the share page rendered by Splash (falling back to the text endpoint
+    for a page Splash fails to render)."""
+
+    def __init__(self, base_url=None, **kwargs):
+        super().__init__(**kwargs)
+        self._base_url_arg = base_url
+        self.requested: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        spider.base_url = (spider._base_url_arg or settings["BASE_URL"]).rstrip("/")
+        parts = urlsplit(spider.base_url)
+        spider.source = f"{parts.scheme}://{parts.netloc}"
+        spider.share_base_url = (settings.get("SHARE_BASE_URL") or spider.base_url).rstrip("/")
+        spider.media_slugs = settings.getdict("MEDIA_SLUGS")
+        spider.splash_url = settings.get("SPLASH_URL")
+        spider.splash_args = {"wait": settings.getfloat("SPLASH_WAIT"), "timeout": settings.getfloat("SPLASH_TIMEOUT")}
+        spider.splash_retries = settings.getint("SPLASH_RETRIES")
+        spider.seen = open_store(settings)
+        crawler.signals.connect(spider.close_store, signal=scrapy.signals.spider_closed)
+        return spider
+
+    def close_store(self, spider):
+        self.seen.close()
+
+    @property
+    def stats(self):
+        return self.crawler.stats
+
+    def start_requests(self):
+        if self.splash_url:
+            # Ask Splash first: if it is down, stop with a clear error
+            # instead of crawling empty pages.
+            yield scrapy.Request(
+                self.splash_url.rstrip("/") + "/_ping",
+                self.splash_ready,
+                errback=self.splash_down,
+                dont_filter=True,
+                meta={"dont_retry": True, "dont_obey_robotstxt": True, "download_timeout": 15},
+            )
+        else:
+            yield from self.site_requests()
+
+    def splash_ready(self, response):
+        logger.info("Splash at %s answers: rendering share pages through it", self.splash_url)
+        yield from self.site_requests()
+
+    def splash_down(self, failure):
+        logger.error("Splash at %s does not answer (%s): start it, or unset SPLASH_URL to read "
+                     "articles from the text endpoint", self.splash_url, failure.getErrorMessage())
+        self.stats.set_value("newscrawler/splash/unavailable", 1)
+        raise CloseSpider("splash_unavailable")
+        # A generator: Scrapy then takes CloseSpider as the errback's output
+        # and closes the spider, instead of logging a download traceback.
+        yield  # pragma: no cover
+
+    def follow_entries(self, entries, listing_media):
+        """Requests for the articles of `entries` that no run has written."""
+        for entry in entries:
+            if entry.info_code in self.requested:
+                self.stats.inc_value("newscrawler/listing/seen_this_run")
+                continue
+            if self.seen.known(entry.info_code):
+                self.stats.inc_value("newscrawler/listing/known_skipped")
+                continue
+            self.requested.add(entry.info_code)
+            self.stats.inc_value("newscrawler/article/requested")
+            media = entry.media or listing_media
+            if self.splash_url:
+                yield self.share_page_request(entry, media)
+            else:
+                yield self.text_request(entry, media)
+
+    def text_request(self, entry, listing_media):
+        return scrapy.Request(
+            self.base_url + TEXT_ENDPOINT.format(code=quote(entry.info_code, safe="")),
+            self.parse_article,
+            cb_kwargs={"entry": entry, "listing_media": listing_media},
+            errback=self.article_failed,
+            meta={"handle_httpstatus_list": [404]},
+        )
+
+    def share_page_request(self, entry, listing_media):
+        return SplashRequest(
+            self.base_url + SHARE_PAGE.format(code=quote(entry.info_code, safe="")),
+            self.parse_share_page,
+            endpoint="render.html",
+            args=self.splash_args,
+            cb_kwargs={"entry": entry, "listing_media": listing_media},
+            errback=self.splash_failed,
+            meta={"max_retry_times": self.splash_retries},
+        )
+
+    def share_url(self, info_code: str) -> str:
+        return self.share_base_url + SHARE_PAGE.format(code=quote(info_code, safe=""))
+
+    def parse_article(self, response, entry, listing_media):
+        try:
+            if response.status == 404:
+                raise ArticleNotFound("HTTP 404")
+            data, encoding = decode_text_endpoint(response.body)
+        except ArticleNotFound as exc:
+            self.article_gone(entry, exc, response.url)
+            return
+        except BadArticleAnswer as exc:
+            yield from self.retry_or_give_up(response, str(exc))
+            return
+        if encoding != "utf-8":
+            self.stats.inc_value(f"newscrawler/article/read_as/{encoding}")
+            logger.warning("Article %s is not valid UTF-8: read as %s", entry.info_code, encoding)
+        yield self.article(data, entry, listing_media)
+
+    def parse_share_page(self, response, entry, listing_media):
+        try:
+            data = share_page_answer(response, entry.info_code)
+        except ArticleNotFound as exc:
+            self.article_gone(entry, exc, response.url)
+            return
+        except BadArticleAnswer as exc:
+            retry = get_retry_request(response.request, spider=self, reason="splash_empty_page")
+            yield retry if retry is not None else self.fall_back(entry, listing_media, str(exc))
+            return
+        self.stats.inc_value("newscrawler/splash/rendered")
+        yield self.article(data, entry, listing_media)
+
+    def splash_failed(self, failure):
+        kwargs = failure.request.cb_kwargs
+        yield self.fall_back(kwargs["entry"], kwargs["listing_media"], repr(failure.value))
+
+    def fall_back(self, entry, listing_media, reason):
+        self.stats.inc_value("newscrawler/splash/fallback")
+        logger.warning("Splash failed on %s (%s): reading it from the text endpoint", entry.info_code, reason)
+        return self.text_request(entry, listing_media)
+
+    def article(self, data, entry, listing_media):
+        code = data.get("infoCode") or entry.info_code
+        return article_from_text_endpoint(
+            data,
+            entry,
+            listing_media=listing_media,
+            share_url=self.share_url(str(code)),
+            source=self.source,
+            now=datetime.now(timezone.utc),
+            media_slugs=self.media_slugs,
+        )
+
+    def article_gone(self, entry, exc, url):
+        self.stats.inc_value("newscrawler/article/not_found")
+        self.seen.reject(entry.info_code, "not_found")
+        logger.info("Article %s is gone (%s): %s", entry.info_code, exc, url)
+
+    def listing_failed(self, failure):
+        self.stats.inc_value("newscrawler/listing/failed")
+        logger.error("Gave up on listing %s: %s (the next run walks it again)",
+                     failure.request.url, failure.getErrorMessage())
+
+    def article_failed(self, failure):
+        self.stats.inc_value("newscrawler/article/failed")
+        logger.error("Gave up on article %s: %s (the next run fetches it again)",
+                     failure.request.url, failure.getErrorMessage())
+
+    def retry_or_give_up(self, response, reason, what="article"):
+        """Retry a page whose body is broken (cut off, not JSON); after the
+        retries, log and count it (``newscrawler/<what>/failed``)."""
+        retry = get_retry_request(response.request, spider=self, reason=f"bad_{what}_answer")
+        if retry is not None:
+            yield retry
+            return
+        self.stats.inc_value(f"newscrawler/{what}/failed")
+        logger.error("Gave up on %s %s after retries: %s", what, response.url, reason)

@@ -1,0 +1,42 @@
+"""The JSON list feeds of media news and market news, then each article."""
+
+import scrapy
+
+from newscrawler.pages.article import BadArticleAnswer
+from newscrawler.pages.feeds import parse_market_feed, parse_media_feed
+from newscrawler.spiders.base import ArticleSpider
+
+FEED_PARSERS = {"media": parse_media_feed, "market": parse_market_feed}
+
+
+class WebapiSpider(ArticleSpider):
+    """``-a count=N`` entries per feed (default 50), ``-a markets=37,38,39``
+    (the market feeds; empty for none), ``-a media=0`` to skip the media feed."""
+
+    name = "webapi"
+
+    def __init__(self, base_url=None, count="50", markets="37,38,39", media="1", **kwargs):
+        super().__init__(base_url, **kwargs)
+        self.count = int(count)
+        self.markets = [m.strip() for m in str(markets).split(",") if m.strip()]
+        self.media_feed = str(media) not in ("0", "false", "no", "")
+
+    def site_requests(self):
+        if self.media_feed:
+            yield self.feed_request(f"/web/webapi?type=45&count={self.count}", "media")
+        for market in self.markets:
+            yield self.feed_request(f"/information/newmarket/web/webapi?marketType={market}&count={self.count}",
+                                    "market")
+
+    def feed_request(self, path, kind):
+        return scrapy.Request(self.base_url + path, self.parse_feed, cb_kwargs={"kind": kind},
+                              errback=self.listing_failed)
+
+    def parse_feed(self, response, kind):
+        try:
+            entries = FEED_PARSERS[kind](response)
+        except BadArticleAnswer as exc:
+            yield from self.retry_or_give_up(response, str(exc), what="feed")
+            return
+        self.stats.inc_value(f"newscrawler/feed/{kind}/entries", len(entries))
+        yield from self.follow_entries(entries, None)
