@@ -38,6 +38,11 @@ PUBLISH_GIT = False
 PUBLISH_PATHS = ["_posts", "old_post", "category"]
 PUBLISH_PUSH = True
 PUBLISH_AUTHOR = "newscrawler <newscrawler@localhost>"
+# A run fails (exit status 1, an ERROR line) when more than this share of
+# its articles were dropped, counting only runs with HEALTH_MIN_DROPS drops
+# or more: a few broken articles are normal, a fifth means the source changed.
+HEALTH_MAX_DROP_RATE = 0.2
+HEALTH_MIN_DROPS = 5
 # Seconds a dropped or not-found article is skipped before it is fetched
 # again (default a day): a source may fix an article, but a run every five
 # minutes should not refetch its broken ones every time.
@@ -71,10 +76,11 @@ REQUEST_FINGERPRINTER_CLASS = "scrapy_splash.SplashRequestFingerprinter"
 COMMANDS_MODULE = "newscrawler.commands"
 
 # At the end of a run, in this order: archive old posts, publish to git,
-# then log the summary (signal handlers run in the order they connect).
+# check the run's health, then log the summary (signal handlers run in the order they connect).
 EXTENSIONS = {
     "newscrawler.extensions.archive.ArchiveOldPosts": 100,
     "newscrawler.extensions.publish.GitPublisher": 200,
+    "newscrawler.extensions.health.RunHealth": 300,
     "newscrawler.extensions.summary.RunSummary": 500,
 }
 # One line per dropped article instead of the whole item.
@@ -115,5 +121,12 @@ SPLASH_TIMEOUT = 30
 # before that page is read from the text endpoint instead.
 SPLASH_RETRIES = 2
 
-# Feeds (-o/-O/FEEDS) in UTF-8, not \u-escaped.
+# --- Feeds (-o/-O, FEEDS, Scrapyd's items_dir) ---------------------------
+# UTF-8, not \u-escaped, and the fields in this order (CSV columns too).
 FEED_EXPORT_ENCODING = "utf-8"
+FEED_EXPORT_FIELDS = [
+    "info_code", "title", "published_at", "published_raw", "media", "category",
+    "body_html", "body_text", "share_url", "source", "crawled_at", "rolling_id", "digest",
+]
+# `jekyll`: a zip of the run's posts and category pages, as in OUTPUT_DIR.
+FEED_EXPORTERS = {"jekyll": "newscrawler.exporters.JekyllBundleExporter"}

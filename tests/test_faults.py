@@ -1,6 +1,5 @@
 """A flaky source, kill -9 and Ctrl-C: every article written exactly once."""
 
-import json
 import os
 import random
 import signal
@@ -12,27 +11,17 @@ from pathlib import Path
 import pytest
 
 from newscrawler.replica import Corpus, Faults, ReplicaServer
-from newscrawler.store import SQLiteSeenStore
 from tests.crawling import REPO_ROOT, crawl
+from tests.invariants import assert_written_exactly_once
 
 
-def assert_written_exactly_once(output: Path, corpus: Corpus) -> None:
-    raw = (output / "items.jsonl").read_bytes()
-    assert raw.endswith(b"\n")
-    codes = [json.loads(line)["info_code"] for line in raw.decode("utf-8").splitlines()]
-    expected = {r.info_code for r in corpus.writable()}
-    assert sorted(codes) == sorted(expected), "each writable infoCode once in items.jsonl"
-    posts = sorted(p.name[11:-3] for p in (output / "_posts").glob("*.md"))
-    assert posts == sorted(expected), "each writable infoCode once in _posts"
-    assert not list(output.rglob(".tmp-*")), "no half-written file"
-    store = SQLiteSeenStore(output / "dedupe.sqlite3")
-    assert store.done_codes() == expected, "the store agrees with the files"
-    store.close()
-
-
-def crawl_command(base_url: str, output: Path, *settings: str) -> list[str]:
+def crawl_command(base_url: str, output: Path, *settings: str, name: str = "") -> list[str]:
+    """A `scrapy crawl category` command line; `name` tells apart the log
+    and summary files of crawls sharing one output."""
+    log, summary = f"{output}{name}.log", f"{output}{name}-summary.json"
     args = [sys.executable, "-m", "scrapy", "crawl", "category", "-a", f"base_url={base_url}",
-            "-s", f"OUTPUT_DIR={output}", "-s", "LOG_LEVEL=INFO", "-s", f"LOG_FILE={output}.log"]
+            "-s", f"OUTPUT_DIR={output}", "-s", "LOG_LEVEL=INFO", "-s", f"LOG_FILE={log}",
+            "-s", f"RUN_SUMMARY_FILE={summary}"]
     for setting in settings:
         args += ["-s", setting]
     return args

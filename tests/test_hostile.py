@@ -32,7 +32,9 @@ def run(corpus, tmp_path_factory):
 
 def test_every_case_ends_as_expected(run, corpus):
     _, result = run
-    assert result.returncode == 0, result.log[-3000:]
+    # The give-up and the drop rate fail the run, as they should.
+    assert result.returncode == 1, result.log[-3000:]
+    assert "Run failed: 1 page(s) given up after retries" in result.log
     assert "Traceback" not in result.log
     outcomes = Counter(expected_outcome(r) for r in corpus.records.values())
     written = {i["info_code"] for i in result.items()}
@@ -59,7 +61,7 @@ def test_nothing_is_written_outside_the_output_dir(run):
             assert path.is_relative_to(root / "out") or path.name.startswith("out-"), path
     assert not list(root.rglob("passwd"))
     assert {p.name for p in (root / "out").iterdir()} <= {
-        "_posts", "category", "items.jsonl", "dedupe.sqlite3", "dedupe.sqlite3-wal", "dedupe.sqlite3-shm"}
+        "_posts", "category", "items.jsonl", "health.json", "dedupe.sqlite3", "dedupe.sqlite3-wal", "dedupe.sqlite3-shm"}
     assert not [p for p in (root / "out").rglob(".tmp-*")]
 
 

@@ -3,13 +3,13 @@
 Scrapy's own command exits 0 whatever happened inside the crawl. Cron,
 Scrapyd users and CI need to notice a failed run, so this one exits 1 when
 the spider closed for any reason but ``finished``, or when a component set
-the stat ``newscrawler/run/failed``.
+the stat ``newscrawler/run/failed`` (the health check, the publisher).
 """
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
-FAILED_STAT = "newscrawler/run/failed"
+from newscrawler.extensions.health import FAILED_STAT
 
 
 class Command(ScrapyCrawlCommand):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from scrapy import signals
 
-from newscrawler.commands.crawl import FAILED_STAT
+from newscrawler.extensions.health import FAILED_STAT
 
 logger = logging.getLogger(__name__)
 

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from scrapy import signals
 
+from newscrawler.extensions.health import FAILED_STAT
+
 logger = logging.getLogger(__name__)
 
 
@@ -33,6 +35,7 @@ def summarize(stats: dict, output_dir: str) -> dict:
         "splash_rendered": stats.get("newscrawler/splash/rendered", 0),
         "splash_fallback": stats.get("newscrawler/splash/fallback", 0),
         "finish_reason": stats.get("finish_reason"),
+        "run_failed": stats.get(FAILED_STAT),
         "output_dir": str(Path(output_dir).resolve()),
     }
 

@@ -16,6 +16,8 @@ def main(argv=None) -> int:
     parser.add_argument("--size", type=int, default=300, help="generated articles (default 300)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--extra", help="folder of text endpoint answers (*.json) to serve too")
+    parser.add_argument("--live-rate", type=float, default=0.0,
+                        help="live mode: new articles per minute, on top of the listings")
     parser.add_argument("--hostile", action="store_true",
                         help="serve the hostile corpus (attacks and breakages) instead of a generated one")
     parser.add_argument("--error-rate", type=float, default=0.0, help="fraction of 500/503 answers")
@@ -27,7 +29,7 @@ def main(argv=None) -> int:
     parser.add_argument("--verbose", action="store_true", help="log every request")
     args = parser.parse_args(argv)
 
-    corpus = hostile_corpus() if args.hostile else Corpus.generate(size=args.size, seed=args.seed)
+    corpus = hostile_corpus() if args.hostile else Corpus.generate(size=args.size, seed=args.seed, live_rate=args.live_rate)
     if args.extra:
         corpus.add_answers(args.extra)
     faults = Faults(

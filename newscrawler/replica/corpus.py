@@ -50,6 +50,8 @@ class Record:
     """Bytes to serve instead of the JSON of `answer()` (broken encodings)."""
     omit: tuple[str, ...] = ()
     """Fields the text endpoint leaves out of its answer."""
+    live: bool = False
+    """Added in live mode, after the corpus was made."""
 
     def answer(self) -> dict:
         full = {"code": 0, "infoCode": self.info_code, "title": self.title,
@@ -156,6 +158,40 @@ def _showtime(rng: random.Random, published: datetime) -> tuple[object, datetime
     return "", None
 
 
+def _make_record(rng: random.Random, mess: "_Mess", categories: list[Category], published: datetime) -> Record:
+    published = published.replace(microsecond=0)
+    home = categories[rng.randrange(len(categories))]
+    clean_title = _title(rng)
+    sentences = rng.sample(vocab.SENTENCES, rng.randrange(3, 9))
+    paragraphs, messy = [], []
+    for start in range(0, len(sentences), 2):
+        clean_p, messy_p = _inline(rng, mess, sentences[start:start + 2])
+        paragraphs.append(f"<p>{clean_p}</p>")
+        messy.append(mess.paragraph(messy_p))
+        if rng.random() < 0.35:
+            messy.append(mess.filler())
+    media_p = f"（文章来源：{home.name}）"
+    messy.append(f'<p class="em_media" style="color:#999">{media_p}</p>')
+    text = "\n ".join(messy)
+    if rng.random() < 0.3:
+        text = f'<div class="Body">{text}</div>'
+    showtime, exact = _showtime(rng, published)
+    return Record(
+        info_code="NW" + "".join(str(rng.randrange(10)) for _ in range(18)),
+        title=_messy_title(rng, clean_title),
+        listing_title=html.escape(clean_title),
+        showtime=showtime,
+        listing_time=None,
+        media=rng.choice(["", " ", "\u3000"]) + home.name,
+        text=text,
+        published=published,
+        cids=[home.cid],
+        clean_title=clean_title,
+        clean_paragraphs=paragraphs + [f'<p class="em_media">{media_p}</p>'],
+        exact_time=exact,
+    )
+
+
 class Corpus:
     """Categories and records, newest first in every listing."""
 
@@ -163,9 +199,14 @@ class Corpus:
         self.categories = {c.cid: c for c in categories}
         self.records = {r.info_code: r for c in categories for r in c.records}
         self._gone = {r.info_code for r in self.records.values() if r.defect == NOT_FOUND}
+        self.seed, self.live_rate, self.live_started, self.live_count = 0, 0.0, datetime.now(BEIJING), 0
 
     @classmethod
-    def generate(cls, size: int = 300, seed: int = 1, anchor: datetime | None = None) -> "Corpus":
+    def generate(cls, size: int = 300, seed: int = 1, anchor: datetime | None = None,
+                 live_rate: float = 0.0) -> "Corpus":
+        """`size` records, the newest 2 minutes before `anchor` (default now).
+        With `live_rate`, new records appear at that many per minute after
+        the corpus is made, on top of the listings (see `advance`)."""
         rng = random.Random(seed)
         mess = _Mess(rng)
         anchor = (anchor or datetime.now(BEIJING)).astimezone(BEIJING).replace(microsecond=0)
@@ -173,43 +214,34 @@ class Corpus:
         age = timedelta(minutes=2)
         for i in range(size):
             age += timedelta(minutes=rng.uniform(1, 8) * min(1 + i / 10, 6))
-            published = (anchor - age).replace(microsecond=0)
-            home = categories[rng.randrange(len(categories))]
-            clean_title = _title(rng)
-            sentences = rng.sample(vocab.SENTENCES, rng.randrange(3, 9))
-            paragraphs, messy = [], []
-            for start in range(0, len(sentences), 2):
-                clean_p, messy_p = _inline(rng, mess, sentences[start:start + 2])
-                paragraphs.append(f"<p>{clean_p}</p>")
-                messy.append(mess.paragraph(messy_p))
-                if rng.random() < 0.35:
-                    messy.append(mess.filler())
-            media_p = f"（文章来源：{home.name}）"
-            messy.append(f'<p class="em_media" style="color:#999">{media_p}</p>')
-            text = "\n ".join(messy)
-            if rng.random() < 0.3:
-                text = f'<div class="Body">{text}</div>'
-            showtime, exact = _showtime(rng, published)
-            record = Record(
-                info_code="NW" + "".join(str(rng.randrange(10)) for _ in range(18)),
-                title=_messy_title(rng, clean_title),
-                listing_title=html.escape(clean_title),
-                showtime=showtime,
-                listing_time=None,
-                media=rng.choice(["", " ", "\u3000"]) + home.name,
-                text=text,
-                published=published,
-                cids=[home.cid],
-                clean_title=clean_title,
-                clean_paragraphs=paragraphs + [f'<p class="em_media">{media_p}</p>'],
-                exact_time=exact,
-            )
+            record = _make_record(rng, mess, categories, anchor - age)
             cls._add_defect(record, DEFECT_AT.get(i))
             if i % SECOND_CATEGORY_EVERY == SECOND_CATEGORY_EVERY - 1:
-                record.cids.append(categories[(categories.index(home) + 1) % len(categories)].cid)
+                home = categories.index(next(c for c in categories if c.cid == record.cids[0]))
+                record.cids.append(categories[(home + 1) % len(categories)].cid)
             for cid in record.cids:
                 next(c for c in categories if c.cid == cid).records.append(record)
-        return cls(categories)
+        corpus = cls(categories)
+        corpus.seed, corpus.live_rate, corpus.live_started, corpus.live_count = seed, live_rate, anchor, 0
+        return corpus
+
+    def advance(self, now: datetime) -> int:
+        """Live mode: add the records due by `now` on top of their listings;
+        return how many were added."""
+        if not self.live_rate:
+            return 0
+        due = int((now - self.live_started).total_seconds() / 60 * self.live_rate)
+        added = 0
+        while self.live_count < due:
+            self.live_count += 1
+            rng = random.Random(f"{self.seed}:live:{self.live_count}")
+            published = self.live_started + timedelta(minutes=self.live_count / self.live_rate)
+            record = _make_record(rng, _Mess(rng), list(self.categories.values()), published)
+            record.live = True
+            self.categories[record.cids[0]].records.insert(0, record)
+            self.records[record.info_code] = record
+            added += 1
+        return added
 
     @staticmethod
     def _add_defect(record: Record, defect: str | None) -> None:

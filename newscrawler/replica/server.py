@@ -55,6 +55,7 @@ class _Handler(BaseHTTPRequestHandler):
         query = {k: v[0] for k, v in parse_qs(url.query, keep_blank_values=True).items()}
         route = replica.route_name(url.path)
         attempt = replica.count(route, self.path)
+        replica.advance()
         faults = replica.faults
         if faults.latency:
             time.sleep(faults.latency)
@@ -146,6 +147,10 @@ class ReplicaServer:
 
     def __exit__(self, *exc):
         self.stop()
+
+    def advance(self) -> None:
+        with self._lock:
+            self.corpus.advance(datetime.now(BEIJING))
 
     def count(self, route: str, path: str) -> int:
         with self._lock:

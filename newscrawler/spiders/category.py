@@ -5,7 +5,8 @@ from urllib.parse import quote
 
 import scrapy
 
-from newscrawler.pages.listing import parse_category_index, parse_listing
+from newscrawler.extensions.health import CATEGORY_STAT
+from newscrawler.pages.listing import category_id, parse_category_index, parse_listing
 from newscrawler.spiders.base import ArticleSpider
 
 logger = logging.getLogger(__name__)
@@ -39,6 +40,7 @@ class CategorySpider(ArticleSpider):
     def parse_listing(self, response):
         page = parse_listing(response)
         self.stats.inc_value("newscrawler/listing/pages")
+        self.stats.inc_value(CATEGORY_STAT.format(cid=category_id(response.url)), len(page.entries))
         yield from self.follow_entries(page.entries, page.name)
         if page.next_url:
             yield response.follow(page.next_url, self.parse_listing, errback=self.listing_failed)

@@ -1,0 +1,85 @@
+"""Say when the source broke: end a bad run with one ERROR line and a
+failed status (``scrapy crawl`` then exits 1, see newscrawler.commands).
+
+A run is bad when a spider callback raised, a page was given up after its
+retries, the share of dropped articles is over ``HEALTH_MAX_DROP_RATE``, or
+a category that listed articles last run lists none now (its layout has
+probably changed). Entry counts per category are kept in
+``OUTPUT_DIR/health.json`` from run to run.
+"""
+
+import json
+import logging
+from pathlib import Path
+
+from scrapy import signals
+
+from newscrawler.files import atomic_write
+
+logger = logging.getLogger(__name__)
+
+FAILED_STAT = "newscrawler/run/failed"
+CATEGORY_STAT = "newscrawler/category/{cid}/entries"
+
+
+def problems(stats: dict, previous: dict[str, int], max_drop_rate: float, min_drops: int) -> list[str]:
+    """What went wrong in a run with these stats, in words; [] if nothing."""
+    found = []
+    exceptions = sum(v for k, v in stats.items() if k.startswith("spider_exceptions/"))
+    if exceptions:
+        found.append(f"{exceptions} spider error(s) (see the tracebacks above)")
+    given_up = sum(stats.get(f"newscrawler/{what}/failed", 0) for what in ("article", "listing", "feed"))
+    if given_up:
+        found.append(f"{given_up} page(s) given up after retries")
+    if stats.get("newscrawler/index/empty"):
+        found.append("the category index lists no category")
+    dropped = stats.get("newscrawler/validate/dropped", 0)
+    written = stats.get("newscrawler/posts/written", 0)
+    if dropped >= min_drops and dropped / (dropped + written) > max_drop_rate:
+        found.append(f"{dropped} of {dropped + written} articles dropped (over {max_drop_rate:.0%})")
+    for cid, before in sorted(previous.items()):
+        now = stats.get(CATEGORY_STAT.format(cid=cid))
+        if before and now == 0:
+            found.append(f"category {cid} listed {before} articles last run and none now")
+    return found
+
+
+def category_counts(stats: dict) -> dict[str, int]:
+    prefix, suffix = CATEGORY_STAT.split("{cid}")
+    return {k[len(prefix):-len(suffix)]: v for k, v in stats.items() if k.startswith(prefix) and k.endswith(suffix)}
+
+
+class RunHealth:
+    """``HEALTH_MAX_DROP_RATE`` (0.2) over at least ``HEALTH_MIN_DROPS`` (5)."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.path = Path(crawler.settings["OUTPUT_DIR"]) / "health.json"
+        self.max_drop_rate = crawler.settings.getfloat("HEALTH_MAX_DROP_RATE")
+        self.min_drops = crawler.settings.getint("HEALTH_MIN_DROPS")
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        ext = cls(crawler)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def _previous(self) -> dict:
+        try:
+            return json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+
+    def spider_closed(self, spider, reason):
+        stats = self.crawler.stats
+        state = self._previous()
+        categories = state.get("categories", {})
+        found = problems(stats.get_stats(), categories, self.max_drop_rate, self.min_drops)
+        counts = category_counts(stats.get_stats())
+        if counts:
+            categories.update(counts)
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(self.path, json.dumps({"categories": categories}, indent=1).encode("utf-8"))
+        if found:
+            stats.set_value(FAILED_STAT, "; ".join(found))
+            logger.error("Run failed: %s", "; ".join(found))

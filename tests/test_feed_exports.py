@@ -1,0 +1,54 @@
+"""Scrapy's feed exports on our items, and the Jekyll bundle exporter."""
+
+import csv
+import json
+import zipfile
+
+import pytest
+
+from newscrawler.replica import Corpus, ReplicaServer
+from newscrawler.settings import FEED_EXPORT_FIELDS
+from tests.crawling import crawl
+
+
+@pytest.fixture(scope="module")
+def replica():
+    with ReplicaServer(Corpus.generate(size=40, seed=91)) as server:
+        yield server
+
+
+def test_jsonl_and_csv_feeds(replica, tmp_path):
+    result = crawl(tmp_path / "out", replica.url, "-o", str(tmp_path / "feed.jsonl"), "-o", str(tmp_path / "feed.csv"))
+    assert result.returncode == 0, result.log[-2000:]
+    raw = (tmp_path / "feed.jsonl").read_text(encoding="utf-8")
+    assert "\\u" not in raw
+    rows = [json.loads(line) for line in raw.splitlines()]
+    assert [list(r) for r in rows] == [FEED_EXPORT_FIELDS] * len(rows)
+    assert sorted(r["info_code"] for r in rows) == sorted(i["info_code"] for i in result.items())
+    with open(tmp_path / "feed.csv", encoding="utf-8", newline="") as f:
+        table = list(csv.DictReader(f))
+    assert list(table[0]) == FEED_EXPORT_FIELDS
+    by_code = {r["info_code"]: r for r in rows}
+    for row in table:
+        assert row["title"] == by_code[row["info_code"]]["title"]
+        assert row["body_html"] == by_code[row["info_code"]]["body_html"]
+
+
+def test_feeds_setting_with_the_jekyll_bundle(replica, tmp_path):
+    feeds = {str(tmp_path / "posts.zip"): {"format": "jekyll"}, str(tmp_path / "items.json"): {"format": "json"}}
+    result = crawl(tmp_path / "out", replica.url, "-s", f"FEEDS={json.dumps(feeds)}")
+    assert result.returncode == 0, result.log[-2000:]
+    with zipfile.ZipFile(tmp_path / "posts.zip") as bundle:
+        names = set(bundle.namelist())
+        posts = {n: bundle.read(n).decode("utf-8") for n in names if n.startswith("_posts/")}
+        pages = {n for n in names if n.startswith("category/")}
+    assert {f"_posts/{name}": text for name, text in result.posts().items()} == posts
+    assert pages == {f"category/{p.name}" for p in (result.output / "category").iterdir()}
+    assert len(json.loads((tmp_path / "items.json").read_text(encoding="utf-8"))) == len(posts)
+
+
+def test_a_second_run_feeds_only_new_items(replica, tmp_path):
+    crawl(tmp_path / "out", replica.url)
+    again = crawl(tmp_path / "out", replica.url, "-O", str(tmp_path / "feed.jsonl"))
+    assert again.returncode == 0
+    assert (tmp_path / "feed.jsonl").read_text(encoding="utf-8") == ""
