@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup run test clean replica splash splash-install site
+.PHONY: setup run test clean replica splash splash-install site scrapyd deploy schedule
 
 setup: $(STAMP)
 
@@ -19,6 +19,19 @@ run: setup
 
 test: setup
 	$(BIN)/python -m pytest
+
+# A local Scrapyd on http://127.0.0.1:6800 (state in .scrapyd/), until Ctrl-C.
+scrapyd: setup
+	mkdir -p .scrapyd && cd .scrapyd && printf '[scrapyd]\nbind_address = 127.0.0.1\nhttp_port = 6800\n' > scrapyd.conf && ../$(BIN)/scrapyd
+
+# Build the egg and send it to the Scrapyd of scrapy.cfg's [deploy] target.
+deploy: setup
+	$(BIN)/scrapyd-deploy
+
+# Schedule the category spider on that Scrapyd every 5 minutes against the
+# replica on :8000 (make replica), writing into ./output; Ctrl-C stops.
+schedule: setup
+	$(BIN)/python -m newscrawler.scheduler --every 300 -a base_url=http://127.0.0.1:8000 -s OUTPUT_DIR=$(CURDIR)/output
 
 # Fill the Jekyll skeleton (site/) with ./output and build it into build/site/_site.
 site:
@@ -37,4 +50,4 @@ splash: splash-install
 	tools/splash/run.sh 8050
 
 clean:
-	rm -rf output build .pytest_cache
+	rm -rf output build .pytest_cache .scrapyd *.egg-info
