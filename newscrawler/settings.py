@@ -43,6 +43,10 @@ PUBLISH_AUTHOR = "newscrawler <newscrawler@localhost>"
 # or more: a few broken articles are normal, a fifth means the source changed.
 HEALTH_MAX_DROP_RATE = 0.2
 HEALTH_MIN_DROPS = 5
+# Stop walking a category at the first listing page whose articles are all
+# known, once a finished run walked it to its end (listings are newest
+# first). A run with nothing new then costs one listing page per category.
+INCREMENTAL_STOP = True
 # Seconds a dropped or not-found article is skipped before it is fetched
 # again (default a day): a source may fix an article, but a run every five
 # minutes should not refetch its broken ones every time.

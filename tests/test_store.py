@@ -91,3 +91,29 @@ def test_rejected_codes_are_known_until_due_for_recheck(tmp_path):
 def test_any_string_is_a_key(store, code):
     assert store.claim(code)
     assert store.known(code)
+
+
+def test_claim_leaves_recently_rejected_codes_alone(tmp_path):
+    s = SQLiteSeenStore(tmp_path / "d.sqlite3", recheck_after=3600)
+    s.reject("GONE", "not_found")
+    assert not s.claim("GONE") and s.known("GONE")
+    s.close()
+
+
+def test_holds_and_reject_of_an_own_claim(tmp_path, store):
+    other = SQLiteSeenStore(tmp_path / "dedupe.sqlite3")
+    other.owner = "elsewhere:1"
+    assert store.claim("MINE") and store.holds("MINE")
+    assert not other.holds("MINE")
+    other.reject("MINE", "no_title")  # not another process's to reject
+    assert store.holds("MINE")
+    store.reject("MINE", "no_title")
+    assert not store.holds("MINE") and store.known("MINE")
+    other.close()
+
+
+def test_walk_markers(store):
+    assert not store.walk_completed("category:dzrb")
+    store.complete_walk("category:dzrb")
+    store.complete_walk("category:dzrb")
+    assert store.walk_completed("category:dzrb") and not store.walk_completed("category:cqrb")

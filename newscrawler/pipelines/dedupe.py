@@ -45,7 +45,8 @@ class DedupePipeline:
         self.store.close()
 
     def process_item(self, item, spider):
-        if self.store.claim(item.info_code):
+        # The spider usually claimed the code before fetching it.
+        if self.store.holds(item.info_code) or self.store.claim(item.info_code):
             self.stats.inc_value("newscrawler/dedupe/claimed")
             return item
         self.stats.inc_value("newscrawler/dedupe/duplicate")

@@ -43,6 +43,9 @@ class Faults:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in separate writes: without TCP_NODELAY each
+    # answer waits for a delayed ACK (~40 ms) on keep-alive connections.
+    disable_nagle_algorithm = True
     server: "_Server"
 
     def log_message(self, format, *args):  # noqa: A002 - quiet by default

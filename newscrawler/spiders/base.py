@@ -1,6 +1,7 @@
 """What every spider shares: the store, Splash, and the article requests."""
 
 import logging
+import zlib
 from datetime import datetime, timezone
 from urllib.parse import quote, urlsplit
 
@@ -20,8 +21,27 @@ from newscrawler.store import open_store
 
 logger = logging.getLogger(__name__)
 
+# Articles before the next listing page: the queue stays short (memory is
+# flat whatever the site's size) and the posts come out early.
+ARTICLE_PRIORITY = 10
+
 TEXT_ENDPOINT = "/NewsData/GetNewsText.do?id={code}"
 SHARE_PAGE = "/html_News/NewsShare.html?infoCode={code}"
+
+
+def parse_shard(value) -> tuple[int, int] | None:
+    """``-a shard=I/N``: this process takes the articles whose infoCode
+    hashes to I modulo N, so N processes split one crawl."""
+    if not value:
+        return None
+    index, _, count = str(value).partition("/")
+    if not (index.isdigit() and count.isdigit() and 0 <= int(index) < int(count)):
+        raise ValueError(f"shard must be I/N with 0 <= I < N, not {value!r}")
+    return int(index), int(count)
+
+
+def in_shard(info_code: str, shard: tuple[int, int]) -> bool:
+    return zlib.crc32(info_code.encode("utf-8")) % shard[1] == shard[0]
 
 
 class ArticleSpider(scrapy.Spider):
@@ -34,10 +54,10 @@ class ArticleSpider(scrapy.Spider):
     the share page rendered by Splash (falling back to the text endpoint
     for a page Splash fails to render)."""
 
-    def __init__(self, base_url=None, **kwargs):
+    def __init__(self, base_url=None, shard=None, **kwargs):
         super().__init__(**kwargs)
         self._base_url_arg = base_url
-        self.requested: set[str] = set()
+        self.shard = parse_shard(shard)
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -89,22 +109,23 @@ class ArticleSpider(scrapy.Spider):
         # and closes the spider, instead of logging a download traceback.
         yield  # pragma: no cover
 
-    def follow_entries(self, entries, listing_media):
-        """Requests for the articles of `entries` that no run has written."""
+    def follow_entries(self, entries, listing_media) -> list:
+        """Requests for the articles of `entries` that no run has written
+        (nor is writing): each is claimed in the store before it is fetched,
+        so overlapping runs fetch it once. Entries of other shards are left
+        to their own processes."""
+        requests = []
         for entry in entries:
-            if entry.info_code in self.requested:
-                self.stats.inc_value("newscrawler/listing/seen_this_run")
+            if self.shard and not in_shard(entry.info_code, self.shard):
                 continue
-            if self.seen.known(entry.info_code):
+            if not self.seen.claim(entry.info_code):
                 self.stats.inc_value("newscrawler/listing/known_skipped")
                 continue
-            self.requested.add(entry.info_code)
             self.stats.inc_value("newscrawler/article/requested")
             media = entry.media or listing_media
-            if self.splash_url:
-                yield self.share_page_request(entry, media)
-            else:
-                yield self.text_request(entry, media)
+            requests.append(self.share_page_request(entry, media) if self.splash_url
+                            else self.text_request(entry, media))
+        return requests
 
     def text_request(self, entry, listing_media):
         return scrapy.Request(
@@ -113,6 +134,8 @@ class ArticleSpider(scrapy.Spider):
             cb_kwargs={"entry": entry, "listing_media": listing_media},
             errback=self.article_failed,
             meta={"handle_httpstatus_list": [404]},
+            priority=ARTICLE_PRIORITY,
+            dont_filter=True,
         )
 
     def share_page_request(self, entry, listing_media):
@@ -124,6 +147,8 @@ class ArticleSpider(scrapy.Spider):
             cb_kwargs={"entry": entry, "listing_media": listing_media},
             errback=self.splash_failed,
             meta={"max_retry_times": self.splash_retries},
+            priority=ARTICLE_PRIORITY,
+            dont_filter=True,
         )
 
     def share_url(self, info_code: str) -> str:
@@ -191,6 +216,7 @@ class ArticleSpider(scrapy.Spider):
 
     def article_failed(self, failure):
         self.stats.inc_value("newscrawler/article/failed")
+        self.seen.release(failure.request.cb_kwargs["entry"].info_code)
         logger.error("Gave up on article %s: %s (the next run fetches it again)",
                      failure.request.url, failure.getErrorMessage())
 
@@ -202,4 +228,6 @@ class ArticleSpider(scrapy.Spider):
             yield retry
             return
         self.stats.inc_value(f"newscrawler/{what}/failed")
+        if entry := response.request.cb_kwargs.get("entry"):
+            self.seen.release(entry.info_code)
         logger.error("Gave up on %s %s after retries: %s", what, response.url, reason)

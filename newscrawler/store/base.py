@@ -16,11 +16,22 @@ class SeenStore(Protocol):
         recently: a crawler need not fetch it."""
 
     def claim(self, info_code: str) -> bool:
-        """Take the code for this process; False if it is done or pending."""
+        """Take the code for this process; False if it is done, pending, or
+        rejected and not yet due for a recheck."""
+
+    def holds(self, info_code: str) -> bool:
+        """True if this process has the code pending."""
 
     def reject(self, info_code: str, reason: str) -> None:
         """Remember that the code made no post (dropped, not found), so that
-        runs skip it until it is due for a recheck. Never undoes done."""
+        runs skip it until it is due for a recheck. Never undoes done, nor
+        another process's claim."""
+
+    def walk_completed(self, key: str) -> bool:
+        """True if a run walked the listing `key` to its end and finished."""
+
+    def complete_walk(self, key: str) -> None:
+        """Record that this run walked the listing `key` to its end."""
 
     def complete(self, info_code: str) -> None:
         """Mark a claimed code done: its files are written."""

@@ -13,7 +13,11 @@ CREATE TABLE IF NOT EXISTS claims (
     owner TEXT NOT NULL,
     updated_at REAL NOT NULL,
     reason TEXT
-)
+);
+CREATE TABLE IF NOT EXISTS walks (
+    key TEXT PRIMARY KEY,
+    completed_at REAL NOT NULL
+);
 """
 
 
@@ -43,7 +47,7 @@ class SQLiteSeenStore:
         self._db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute(_SCHEMA)
+        self._db.executescript(_SCHEMA)
 
     def known(self, info_code: str) -> bool:
         row = self._db.execute(
@@ -55,20 +59,39 @@ class SQLiteSeenStore:
         return state != "rejected" or updated_at > time.time() - self.recheck_after
 
     def claim(self, info_code: str) -> bool:
+        now = time.time()
         cursor = self._db.execute(
             "INSERT INTO claims (info_code, state, owner, updated_at) VALUES (?, 'pending', ?, ?)"
             " ON CONFLICT (info_code) DO UPDATE SET state = 'pending', owner = excluded.owner,"
-            " updated_at = excluded.updated_at, reason = NULL WHERE claims.state = 'rejected'",
-            (info_code, self.owner, time.time()),
+            " updated_at = excluded.updated_at, reason = NULL"
+            " WHERE claims.state = 'rejected' AND claims.updated_at <= ?",
+            (info_code, self.owner, now, now - self.recheck_after),
         )
         return cursor.rowcount == 1
+
+    def holds(self, info_code: str) -> bool:
+        row = self._db.execute(
+            "SELECT 1 FROM claims WHERE info_code = ? AND state = 'pending' AND owner = ?", (info_code, self.owner)
+        ).fetchone()
+        return row is not None
 
     def reject(self, info_code: str, reason: str) -> None:
         self._db.execute(
             "INSERT INTO claims (info_code, state, owner, updated_at, reason) VALUES (?, 'rejected', ?, ?, ?)"
             " ON CONFLICT (info_code) DO UPDATE SET state = 'rejected', owner = excluded.owner,"
-            " updated_at = excluded.updated_at, reason = excluded.reason WHERE claims.state = 'rejected'",
+            " updated_at = excluded.updated_at, reason = excluded.reason"
+            " WHERE claims.state = 'rejected' OR (claims.state = 'pending' AND claims.owner = excluded.owner)",
             (info_code, self.owner, time.time(), reason),
+        )
+
+    def walk_completed(self, key: str) -> bool:
+        return self._db.execute("SELECT 1 FROM walks WHERE key = ?", (key,)).fetchone() is not None
+
+    def complete_walk(self, key: str) -> None:
+        self._db.execute(
+            "INSERT INTO walks (key, completed_at) VALUES (?, ?)"
+            " ON CONFLICT (key) DO UPDATE SET completed_at = excluded.completed_at",
+            (key, time.time()),
         )
 
     def complete(self, info_code: str) -> None:
