@@ -5,7 +5,7 @@ from datetime import datetime
 from itemloaders.processors import Compose, MapCompose, TakeFirst
 from scrapy.loader import ItemLoader
 
-from newscrawler.cleaning.html import clean_body_html, html_to_text
+from newscrawler.cleaning.html import body_text, clean_body_html
 from newscrawler.cleaning.slug import media_slug
 from newscrawler.cleaning.text import clean_text
 from newscrawler.cleaning.times import parse_source_time
@@ -24,10 +24,6 @@ def _isoformat(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _raw_time(raw) -> str | None:
-    return None if raw is None else str(raw).strip() or None
-
-
 class NewsArticleLoader(ItemLoader):
     """Loads a `NewsArticle`. Needs ``now`` (aware datetime) in its context
     for relative times; ``media_slugs`` optionally overrides slugs."""
@@ -41,6 +37,6 @@ class NewsArticleLoader(ItemLoader):
     category_in = MapCompose(clean_text, _slug)
     published_at_in = MapCompose(_parse_time)
     published_at_out = Compose(TakeFirst(), _isoformat)
-    published_raw_in = MapCompose(_raw_time)
     body_html_in = MapCompose(clean_body_html)
-    body_text_in = MapCompose(html_to_text)
+    # Fed the raw body too: the text of the body the cleaner makes.
+    body_text_in = MapCompose(body_text)

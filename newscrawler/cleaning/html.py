@@ -4,6 +4,7 @@
 that back into plain text, one block per line.
 """
 
+import functools
 import re
 
 import lxml.html
@@ -47,20 +48,14 @@ def _sanitize(html: str) -> str:
     )
 
 
-def _squeeze(text: str | None) -> str | None:
-    if not text:
-        return text
-    return _SPACES.sub(" ", text.translate(_INVISIBLE))
-
-
-def _normalize_whitespace(root) -> None:
-    for el in root.iter():
-        el.text = _squeeze(el.text)
-        el.tail = _squeeze(el.tail)
-        if el.tag in _STRUCTURAL and el.text and not el.text.strip():
+def _drop_structural_whitespace(root) -> None:
+    """Whitespace-only text between the rows, cells and items of tables and
+    lists means nothing: drop it."""
+    for el in root.iter(*_STRUCTURAL):
+        if el.text and not el.text.strip():
             el.text = None
         for child in el:
-            if el.tag in _STRUCTURAL and child.tail and not child.tail.strip():
+            if child.tail and not child.tail.strip():
                 child.tail = None
 
 
@@ -149,12 +144,25 @@ def _blocks(root):
 
 def clean_body_html(html: object) -> str:
     """Sanitize and lay out an article body: one block element per line."""
-    if not html:
-        return ""
-    sanitized = _sanitize(str(html).replace("\r\n", "\n").replace("\r", "\n"))
+    return _clean(str(html))[0] if html else ""
+
+
+def body_text(html: object) -> str:
+    """Plain text of the body `clean_body_html(html)` gives, one line per
+    block (the same as ``html_to_text(clean_body_html(html))``)."""
+    return _clean(str(html))[1] if html else ""
+
+
+@functools.lru_cache(maxsize=32)
+def _clean(html: str) -> tuple[str, str]:
+    # Cached: a loader asks for the body and for its text, one after the other.
+    sanitized = _sanitize(html.replace("\r\n", "\n").replace("\r", "\n"))
     if not sanitized.strip():
-        return ""
-    root = lxml.html.fragment_fromstring(sanitized, create_parent="div")
+        return "", ""
+    # nh3 writes NBSP as &nbsp;: with it, U+3000, zero-width characters and
+    # runs of whitespace are normalized once, in the text, before parsing.
+    squeezed = _SPACES.sub(" ", sanitized.translate(_INVISIBLE).replace("&nbsp;", " "))
+    root = lxml.html.fragment_fromstring(squeezed, create_parent="div")
     for link in list(root.iter("a")):
         if not link.get("href"):
             link.drop_tag()
@@ -164,13 +172,21 @@ def clean_body_html(html: object) -> str:
     for el in root.iter("p"):
         if el.get("class") == "":
             del el.attrib["class"]
-    _normalize_whitespace(root)
-    lines = []
+    _drop_structural_whitespace(root)
+    html_lines, text_lines = [], []
     for block in _blocks(root):
         _trim_block(block)
         if _has_content(block):
-            lines.append(lxml.html.tostring(block, encoding="unicode", with_tail=False))
-    return "\n".join(lines)
+            html_lines.append(lxml.html.tostring(block, encoding="unicode", with_tail=False))
+            text_lines.extend(_block_text(block))
+    return "\n".join(html_lines), "\n".join(text_lines)
+
+
+def _block_text(block) -> list[str]:
+    """The block's text lines (it is changed: call it after serializing)."""
+    for el in block.iter("br", "li", "tr", "td", "th"):
+        el.tail = _TEXT_SEPARATORS[el.tag] + (el.tail or "")
+    return [line.strip() for line in block.text_content().splitlines() if line.strip()]
 
 
 def html_to_text(body_html: object) -> str:
@@ -178,11 +194,4 @@ def html_to_text(body_html: object) -> str:
     if not body_html:
         return ""
     root = lxml.html.fragment_fromstring(str(body_html), create_parent="div")
-    lines = []
-    for block in root:
-        for el in block.iter("br", "li", "tr", "td", "th"):
-            el.tail = _TEXT_SEPARATORS[el.tag] + (el.tail or "")
-        for line in block.text_content().splitlines():
-            if line.strip():
-                lines.append(line.strip())
-    return "\n".join(lines)
+    return "\n".join(line for block in root for line in _block_text(block))

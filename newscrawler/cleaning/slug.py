@@ -1,5 +1,6 @@
 """Turn a media name into the slug used for categories and URLs."""
 
+import functools
 import hashlib
 import re
 
@@ -18,6 +19,12 @@ def media_slug(name: str, overrides: dict | None = None) -> str:
     name = name.strip()
     if overrides and name in overrides:
         return overrides[name]
+    return _pinyin_slug(name)
+
+
+@functools.lru_cache(maxsize=1024)
+def _pinyin_slug(name: str) -> str:
+    # Cached: a site has a few dozen media names, met thousands of times.
     slug = _NOT_SLUG.sub("", "".join(lazy_pinyin(name)))
     if slug:
         return slug

@@ -2,7 +2,8 @@
 
 Scrapy's own command exits 0 whatever happened inside the crawl. Cron,
 Scrapyd users and CI need to notice a failed run, so this one exits 1 when
-the spider closed for any reason but ``finished``, or when a component set
+the spider closed for any reason but ``finished`` (or a ``closespider_*``
+limit the user set), or when a component set
 the stat ``newscrawler/run/failed`` (the health check, the publisher).
 """
 
@@ -26,5 +27,7 @@ class Command(ScrapyCrawlCommand):
         if stats is None:
             self.exitcode = 1
             return
-        if stats.get_value("finish_reason") != "finished" or stats.get_value(FAILED_STAT):
+        reason = stats.get_value("finish_reason")
+        # closespider_*: a limit the user set (CLOSESPIDER_ITEMCOUNT, ...) was reached.
+        if not (reason == "finished" or str(reason).startswith("closespider_")) or stats.get_value(FAILED_STAT):
             self.exitcode = 1

@@ -67,17 +67,18 @@ def article_from_text_endpoint(
     article_time, listing_time = data.get("showtime"), entry.time_raw if entry else None
     loader.add_value("published_at", article_time)
     loader.add_value("published_at", listing_time)
-    has_article_time = article_time not in (None, "")
-    loader.add_value("published_raw", article_time if has_article_time else listing_time)
     loader.add_value("media", data.get("medianame"))
     loader.add_value("media", listing_media)
     loader.add_value("category", loader.get_output_value("media"))
     loader.add_value("body_html", data.get("text"))
-    loader.add_value("body_text", loader.get_output_value("body_html"))
+    loader.add_value("body_text", data.get("text"))
     if entry is not None:
         loader.add_value("info_code", entry.info_code)
         loader.add_value("title", entry.title)
-    loader.add_value("share_url", share_url)
-    loader.add_value("source", source)
-    loader.add_value("crawled_at", now.astimezone(timezone.utc).isoformat(timespec="seconds"))
-    return loader.load_item()
+    item = loader.load_item()
+    # Fields with nothing to clean: set as they are.
+    raw_time = article_time if article_time not in (None, "") else listing_time
+    item.published_raw = None if raw_time is None else str(raw_time).strip() or None
+    item.share_url, item.source = share_url, source
+    item.crawled_at = now.astimezone(timezone.utc).isoformat(timespec="seconds")
+    return item

@@ -16,6 +16,8 @@ def main(argv=None) -> int:
     parser.add_argument("--size", type=int, default=300, help="generated articles (default 300)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--extra", help="folder of text endpoint answers (*.json) to serve too")
+    parser.add_argument("--sentences", default="3-9",
+                        help="sentences per article, LOW-HIGH (~120 bytes each; 30-50 makes ~5 KB)")
     parser.add_argument("--live-rate", type=float, default=0.0,
                         help="live mode: new articles per minute, on top of the listings")
     parser.add_argument("--hostile", action="store_true",
@@ -29,7 +31,10 @@ def main(argv=None) -> int:
     parser.add_argument("--verbose", action="store_true", help="log every request")
     args = parser.parse_args(argv)
 
-    corpus = hostile_corpus() if args.hostile else Corpus.generate(size=args.size, seed=args.seed, live_rate=args.live_rate)
+    corpus = hostile_corpus() if args.hostile else Corpus.generate(
+        size=args.size, seed=args.seed, live_rate=args.live_rate,
+        sentences=tuple(int(n) for n in args.sentences.split("-", 1)),
+    )
     if args.extra:
         corpus.add_answers(args.extra)
     faults = Faults(

@@ -158,11 +158,16 @@ def _showtime(rng: random.Random, published: datetime) -> tuple[object, datetime
     return "", None
 
 
-def _make_record(rng: random.Random, mess: "_Mess", categories: list[Category], published: datetime) -> Record:
+def _make_record(rng: random.Random, mess: "_Mess", categories: list[Category], published: datetime,
+                 sentences: tuple[int, int] = (3, 9)) -> Record:
     published = published.replace(microsecond=0)
     home = categories[rng.randrange(len(categories))]
     clean_title = _title(rng)
-    sentences = rng.sample(vocab.SENTENCES, rng.randrange(3, 9))
+    count = rng.randrange(*sentences)
+    if count <= len(vocab.SENTENCES):
+        sentences = rng.sample(vocab.SENTENCES, count)
+    else:
+        sentences = rng.choices(vocab.SENTENCES, k=count)
     paragraphs, messy = [], []
     for start in range(0, len(sentences), 2):
         clean_p, messy_p = _inline(rng, mess, sentences[start:start + 2])
@@ -200,13 +205,15 @@ class Corpus:
         self.records = {r.info_code: r for c in categories for r in c.records}
         self._gone = {r.info_code for r in self.records.values() if r.defect == NOT_FOUND}
         self.seed, self.live_rate, self.live_started, self.live_count = 0, 0.0, datetime.now(BEIJING), 0
+        self.sentences = (3, 9)
 
     @classmethod
     def generate(cls, size: int = 300, seed: int = 1, anchor: datetime | None = None,
-                 live_rate: float = 0.0) -> "Corpus":
-        """`size` records, the newest 2 minutes before `anchor` (default now).
-        With `live_rate`, new records appear at that many per minute after
-        the corpus is made, on top of the listings (see `advance`)."""
+                 live_rate: float = 0.0, sentences: tuple[int, int] = (3, 9)) -> "Corpus":
+        """`size` records, the newest 2 minutes before `anchor` (default now),
+        each of `sentences` (low, high) sentences (~120 bytes each). With
+        `live_rate`, new records appear at that many per minute after the
+        corpus is made, on top of the listings (see `advance`)."""
         rng = random.Random(seed)
         mess = _Mess(rng)
         anchor = (anchor or datetime.now(BEIJING)).astimezone(BEIJING).replace(microsecond=0)
@@ -214,7 +221,7 @@ class Corpus:
         age = timedelta(minutes=2)
         for i in range(size):
             age += timedelta(minutes=rng.uniform(1, 8) * min(1 + i / 10, 6))
-            record = _make_record(rng, mess, categories, anchor - age)
+            record = _make_record(rng, mess, categories, anchor - age, sentences)
             cls._add_defect(record, DEFECT_AT.get(i))
             if i % SECOND_CATEGORY_EVERY == SECOND_CATEGORY_EVERY - 1:
                 home = categories.index(next(c for c in categories if c.cid == record.cids[0]))
@@ -223,6 +230,7 @@ class Corpus:
                 next(c for c in categories if c.cid == cid).records.append(record)
         corpus = cls(categories)
         corpus.seed, corpus.live_rate, corpus.live_started, corpus.live_count = seed, live_rate, anchor, 0
+        corpus.sentences = sentences
         return corpus
 
     def advance(self, now: datetime) -> int:
@@ -231,17 +239,21 @@ class Corpus:
         if not self.live_rate:
             return 0
         due = int((now - self.live_started).total_seconds() / 60 * self.live_rate)
-        added = 0
-        while self.live_count < due:
+        return self.add_live(due - self.live_count, now)
+
+    def add_live(self, count: int, now: datetime | None = None) -> int:
+        """Add `count` new records on top of their listings, now."""
+        now = now or datetime.now(BEIJING)
+        for _ in range(max(0, count)):
             self.live_count += 1
             rng = random.Random(f"{self.seed}:live:{self.live_count}")
-            published = self.live_started + timedelta(minutes=self.live_count / self.live_rate)
-            record = _make_record(rng, _Mess(rng), list(self.categories.values()), published)
+            published = now if not self.live_rate else self.live_started + timedelta(
+                minutes=self.live_count / self.live_rate)
+            record = _make_record(rng, _Mess(rng), list(self.categories.values()), published, self.sentences)
             record.live = True
             self.categories[record.cids[0]].records.insert(0, record)
             self.records[record.info_code] = record
-            added += 1
-        return added
+        return max(0, count)
 
     @staticmethod
     def _add_defect(record: Record, defect: str | None) -> None:

@@ -173,6 +173,7 @@ class ReplicaServer:
             "/web/webapi": "media_feed",
             "/information/newmarket/web/webapi": "market_feed",
             "/robots.txt": "robots",
+            "/_replica/add": "control",
         }.get(path, "other")
 
     def answer(self, route: str, path: str, query: dict) -> tuple[int, bytes, str]:
@@ -201,6 +202,10 @@ class ReplicaServer:
             if market not in (37, 38, 39):
                 return 400, render.to_json({"code": 400, "message": "bad marketType"}), JSON
             return 200, render.to_json(render.market_feed(corpus, market, _int(query.get("count"), 20))), JSON
+        if route == "control":
+            with self._lock:
+                added = corpus.add_live(_int(query.get("count"), 1))
+            return 200, render.to_json({"added": added, "records": len(corpus.records)}), JSON
         if route == "robots":
             return 200, b"User-agent: *\nAllow: /\n", "text/plain"
         return 404, b"Not Found", "text/plain"
