@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup run test clean replica splash splash-install site scrapyd deploy schedule
+.PHONY: setup run test clean replica splash splash-install site scrapyd deploy schedule bench bench-full
 
 setup: $(STAMP)
 
@@ -32,6 +32,14 @@ deploy: setup
 # replica on :8000 (make replica), writing into ./output; Ctrl-C stops.
 schedule: setup
 	$(BIN)/python -m newscrawler.scheduler --every 300 -a base_url=http://127.0.0.1:8000 -s OUTPUT_DIR=$(CURDIR)/output
+
+# The benchmark (README, "Performance"): ~9 minutes; results in bench/results/latest.json.
+bench: setup
+	$(BIN)/python -m bench.run
+
+# The same with peak RSS measured at 100k articles too (~20 minutes).
+bench-full: setup
+	$(BIN)/python -m bench.run --memory-sizes 10000,100000
 
 # Fill the Jekyll skeleton (site/) with ./output and build it into build/site/_site.
 site:

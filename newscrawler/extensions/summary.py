@@ -26,6 +26,7 @@ def summarize(stats: dict, output_dir: str) -> dict:
         "not_found": stats.get("newscrawler/article/not_found", 0),
         "failed": stats.get("newscrawler/article/failed", 0),
         "article_requests": stats.get("newscrawler/article/requested", 0),
+        "requests": stats.get("downloader/request_count", 0),
         "retries": stats.get("retry/count", 0),
         "retries_by_reason": {
             key.removeprefix("retry/reason_count/"): value

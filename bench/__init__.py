@@ -1,0 +1,1 @@
+"""`make bench`: the crawler against a baseline and the replica's fetch limit."""

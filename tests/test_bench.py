@@ -1,0 +1,29 @@
+"""`make bench` at a tiny size, so that it cannot rot: the numbers are
+produced (not how fast they are)."""
+
+import json
+import subprocess
+import sys
+
+from tests.crawling import REPO_ROOT
+
+
+def test_bench_produces_its_report(tmp_path):
+    out = tmp_path / "bench.json"
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench.run", "--size", "120", "--latency-size", "20", "--memory-sizes", "120,240",
+         "--out", str(out), "--no-splash"],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=600,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    report = json.loads(out.read_text())
+    assert report["machine"]["cores"] >= 1 and len(report["commit"]) >= 7
+    names = [r["name"] for r in report["rows"]]
+    assert names[:2] == ["fetch limit (16 keep-alive connections, no parsing)", "baseline: sequential requests, loopback"]
+    for r in report["rows"]:
+        assert r["articles"] > 0 and r["seconds"] > 0 and r["articles_per_s"] > 0, r
+    assert set(report["peak_rss_mb_by_articles"]) == {"120", "240"}
+    assert report["incremental"]["nothing_new"]["article_requests"] == 0
+    assert report["incremental"]["one_percent_new"]["written"] >= 1
+    assert set(report["ratios"]) >= {"one_process_vs_baseline", "two_processes_vs_baseline", "latency_50ms_vs_baseline"}
+    assert "ratios:" in proc.stdout and ("[met]" in proc.stdout or "[NOT met]" in proc.stdout)
