@@ -33,11 +33,11 @@ deploy: setup
 schedule: setup
 	$(BIN)/python -m newscrawler.scheduler --every 300 -a base_url=http://127.0.0.1:8000 -s OUTPUT_DIR=$(CURDIR)/output
 
-# The benchmark (README, "Performance"): ~9 minutes; results in bench/results/latest.json.
+# The benchmark (README, "Performance"): ~8 minutes; results in bench/results/latest.json.
 bench: setup
 	$(BIN)/python -m bench.run
 
-# The same with peak RSS measured at 100k articles too (~20 minutes).
+# The same with peak RSS measured at 100k articles too (~16 minutes).
 bench-full: setup
 	$(BIN)/python -m bench.run --memory-sizes 10000,100000
 

@@ -215,7 +215,7 @@ def main(argv=None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size", type=int, default=10000, help="articles of the loopback corpus")
     parser.add_argument("--latency-size", type=int, default=1000, help="articles of the 50 ms corpus")
-    parser.add_argument("--memory-sizes", default="10000,50000",
+    parser.add_argument("--memory-sizes", default="10000,30000",
                         help="corpus sizes for peak RSS (make bench-full: 10000,100000)")
     parser.add_argument("--out", default="bench/results/latest.json")
     parser.add_argument("--no-splash", action="store_true", help="skip the Splash row")

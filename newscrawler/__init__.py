@@ -8,5 +8,6 @@ for _message in (
     r"Use of this protected method is deprecated",
     r"The following enabled spider middlewares.*SplashDeduplicateArgsMiddleware",
     r".*defines the deprecated start_requests\(\) method",
+    r"The scrapy.utils.url.canonicalize_url function is deprecated",
 ):
     warnings.filterwarnings("ignore", message=_message)
