@@ -144,14 +144,17 @@ def run(size: int, latency_size: int, memory_sizes: list[int], splash: bool, wor
     finally:
         slow.stop()
 
+    extra["memory_crawl_seconds"] = {}
     for n in memory_sizes:
         if n in memory:
             continue
+        started = time.perf_counter()
         big = Replica(n)
         try:
             memory[n] = crawl(big.url, work / f"memory-{n}")["rss_mb"]
         finally:
             big.stop()
+        extra["memory_crawl_seconds"][str(n)] = round(time.perf_counter() - started, 1)
     extra["peak_rss_mb_by_articles"] = {str(n): round(memory[n], 1) for n in sorted(memory)}
 
     if splash and not splash_missing():
@@ -205,6 +208,7 @@ def print_table(report: dict) -> None:
               f"{r['requests'] or '':>9}")
     print("\nincremental:", json.dumps(report["incremental"]))
     print("peak RSS by articles crawled (MB):", json.dumps(report["peak_rss_mb_by_articles"]))
+    print(f"the bench took {report['bench_seconds']} s")
     print("ratios:", json.dumps(report["ratios"]))
     for target, ok in report["targets_met"].items():
         print(f"  [{'met' if ok else 'NOT met'}] {target}")
@@ -220,9 +224,11 @@ def main(argv=None) -> int:
     parser.add_argument("--out", default="bench/results/latest.json")
     parser.add_argument("--no-splash", action="store_true", help="skip the Splash row")
     opts = parser.parse_args(argv)
+    started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="newscrawler-bench-") as tmp:
         results = run(opts.size, opts.latency_size, [int(n) for n in opts.memory_sizes.split(",")],
                       not opts.no_splash, Path(tmp))
+    results["bench_seconds"] = round(time.perf_counter() - started, 1)
     commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
     report = {
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
