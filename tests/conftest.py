@@ -6,7 +6,6 @@ import os
 import pytest
 from scrapy.utils.reactor import install_reactor
 
-from tests.crawling import REPO_ROOT  # noqa: F401 - re-exported for tests
 
 NO_SKIP = os.environ.get("NEWSCRAWLER_NO_SKIP") == "1"
 

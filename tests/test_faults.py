@@ -1,30 +1,13 @@
 """A flaky source, kill -9 and Ctrl-C: every article written exactly once."""
 
-import os
 import random
 import signal
 import subprocess
-import sys
 import time
-from pathlib import Path
-
-import pytest
 
 from newscrawler.replica import Corpus, Faults, ReplicaServer
-from tests.crawling import REPO_ROOT, crawl
+from tests.crawling import ENV, REPO_ROOT, crawl, crawl_command
 from tests.invariants import assert_written_exactly_once
-
-
-def crawl_command(base_url: str, output: Path, *settings: str, name: str = "") -> list[str]:
-    """A `scrapy crawl category` command line; `name` tells apart the log
-    and summary files of crawls sharing one output."""
-    log, summary = f"{output}{name}.log", f"{output}{name}-summary.json"
-    args = [sys.executable, "-m", "scrapy", "crawl", "category", "-a", f"base_url={base_url}",
-            "-s", f"OUTPUT_DIR={output}", "-s", "LOG_LEVEL=INFO", "-s", f"LOG_FILE={log}",
-            "-s", f"RUN_SUMMARY_FILE={summary}"]
-    for setting in settings:
-        args += ["-s", setting]
-    return args
 
 
 def test_faults_cost_no_article(tmp_path):
@@ -59,12 +42,11 @@ def test_kill_9_at_random_points_then_rerun(tmp_path):
     corpus = Corpus.generate(size=250, seed=31)
     output = tmp_path / "out"
     rng = random.Random(7)
-    slow = ("CONCURRENT_REQUESTS_PER_DOMAIN=4", "LOG_LEVEL=WARNING")
-    env = dict(os.environ, SCRAPY_SETTINGS_MODULE="newscrawler.settings")
+    slow = ("-s", "CONCURRENT_REQUESTS_PER_DOMAIN=4", "-s", "LOG_LEVEL=WARNING")
     with ReplicaServer(corpus, faults=Faults(latency=0.04)) as replica:
         kills = 0
         for _ in range(5):
-            proc = subprocess.Popen(crawl_command(replica.url, output, *slow), cwd=REPO_ROOT, env=env)
+            proc = subprocess.Popen(crawl_command(replica.url, output, *slow), cwd=REPO_ROOT, env=ENV)
             time.sleep(rng.uniform(1.0, 4.0))
             if proc.poll() is None:
                 proc.send_signal(signal.SIGKILL)
@@ -81,10 +63,9 @@ def test_kill_9_at_random_points_then_rerun(tmp_path):
 def test_ctrl_c_and_resume_with_jobdir(tmp_path):
     corpus = Corpus.generate(size=200, seed=41)
     output, jobdir = tmp_path / "out", tmp_path / "job"
-    env = dict(os.environ, SCRAPY_SETTINGS_MODULE="newscrawler.settings")
-    settings = (f"JOBDIR={jobdir}", "CONCURRENT_REQUESTS_PER_DOMAIN=2")
+    settings = ("-s", f"JOBDIR={jobdir}", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2")
     with ReplicaServer(corpus, faults=Faults(latency=0.05)) as replica:
-        proc = subprocess.Popen(crawl_command(replica.url, output, *settings), cwd=REPO_ROOT, env=env)
+        proc = subprocess.Popen(crawl_command(replica.url, output, *settings), cwd=REPO_ROOT, env=ENV)
         deadline = time.monotonic() + 60
         jsonl = output / "items.jsonl"
         while time.monotonic() < deadline and (not jsonl.exists() or jsonl.read_bytes().count(b"\n") < 20):
@@ -93,7 +74,7 @@ def test_ctrl_c_and_resume_with_jobdir(tmp_path):
         assert proc.wait(timeout=60) == 1, "an interrupted run says so"
         paused = jsonl.read_bytes().count(b"\n")
         assert paused < len(corpus.writable())
-        assert "shutdown" in (tmp_path / "out.log").read_text()
+        assert "shutdown" in (tmp_path / "out-crawl.log").read_text()
         resumed = crawl(output, replica.url, "-s", f"JOBDIR={jobdir}")
         index_hits = replica.hits["index"]
     assert resumed.returncode == 0, resumed.log[-3000:]

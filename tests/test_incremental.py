@@ -1,13 +1,11 @@
 """Re-runs: nothing new costs one listing page per category; new articles
 cost only themselves; N processes split a crawl with -a shard=I/N."""
 
-import os
 import subprocess
 
 from newscrawler.replica import Corpus, ReplicaServer
-from tests.crawling import REPO_ROOT, crawl
+from tests.crawling import ENV, REPO_ROOT, crawl, crawl_command
 from tests.invariants import assert_written_exactly_once
-from tests.test_faults import crawl_command
 
 
 def test_rerun_with_nothing_new_reads_one_listing_page_per_category(tmp_path):
@@ -54,12 +52,11 @@ def test_a_killed_walk_is_walked_again(tmp_path):
 def test_two_shards_split_the_crawl(tmp_path):
     corpus = Corpus.generate(size=200, seed=134)
     output = tmp_path / "out"
-    env = dict(os.environ, SCRAPY_SETTINGS_MODULE="newscrawler.settings")
     with ReplicaServer(corpus) as replica:
         procs = []
         for n in range(2):
-            cmd = crawl_command(replica.url, output, name=f"-{n}") + ["-a", f"shard={n}/2"]
-            procs.append(subprocess.Popen(cmd, cwd=REPO_ROOT, env=env))
+            cmd = crawl_command(replica.url, output, "-a", f"shard={n}/2", name=f"-{n}")
+            procs.append(subprocess.Popen(cmd, cwd=REPO_ROOT, env=ENV))
         assert [p.wait(timeout=300) for p in procs] == [0, 0]
         text_requests = replica.hits["text"]
     assert text_requests == len(corpus.records), "each listed article fetched once, by one of the two"

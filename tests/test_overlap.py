@@ -1,21 +1,18 @@
 """Two crawls at once over one OUTPUT_DIR: no infoCode twice."""
 
 import json
-import os
 import subprocess
 
 from newscrawler.replica import Corpus, Faults, ReplicaServer
-from tests.crawling import REPO_ROOT, crawl
+from tests.crawling import ENV, REPO_ROOT, crawl, crawl_command
 from tests.invariants import assert_written_exactly_once
-from tests.test_faults import crawl_command
 
 
 def test_two_crawls_at_once(tmp_path):
     corpus = Corpus.generate(size=200, seed=101)
     output = tmp_path / "out"
-    env = dict(os.environ, SCRAPY_SETTINGS_MODULE="newscrawler.settings")
     with ReplicaServer(corpus, faults=Faults(latency=0.01)) as replica:
-        procs = [subprocess.Popen(crawl_command(replica.url, output, name=f"-{n}"), cwd=REPO_ROOT, env=env)
+        procs = [subprocess.Popen(crawl_command(replica.url, output, name=f"-{n}"), cwd=REPO_ROOT, env=ENV)
                  for n in range(2)]
         codes = [p.wait(timeout=300) for p in procs]
         text_hits = replica.hits["text"]
