@@ -10,7 +10,7 @@ TEMP_PREFIX = ".tmp-"
 def atomic_write(path: Path, data: bytes) -> None:
     """Write `data` to `path` through a temp file in the same folder and a
     rename: readers see the old file or the new one, never a part."""
-    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
@@ -21,10 +21,25 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
+def pid_alive(pid: int) -> bool:
+    """Whether a process of this host with this id is running."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def remove_stale_temps(folder: Path) -> int:
-    """Delete temp files a killed run left in `folder`; return how many."""
+    """Delete temp files that killed processes left in `folder` (a live
+    process's file, being written now, is left alone); return how many."""
     removed = 0
     for leftover in folder.glob(TEMP_PREFIX + "*"):
+        pid = leftover.name[len(TEMP_PREFIX):].partition("-")[0]
+        if pid.isdigit() and pid_alive(int(pid)):
+            continue
         leftover.unlink(missing_ok=True)
         removed += 1
     return removed

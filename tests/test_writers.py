@@ -3,7 +3,7 @@ import os
 import pytest
 from scrapy.utils.test import get_crawler
 
-from newscrawler.files import atomic_write, child_path
+from newscrawler.files import atomic_write, child_path, remove_stale_temps
 from newscrawler.pipelines.category_pages import CategoryPagePipeline
 from newscrawler.pipelines.posts import MarkdownPostPipeline
 from tests.articles import article
@@ -13,7 +13,8 @@ def open_pipeline(cls, tmp_path):
     crawler = get_crawler(settings_dict={"OUTPUT_DIR": str(tmp_path), "SITE_URL": "example.org"})
     crawler.stats.open_spider(None)
     pipeline = cls.from_crawler(crawler)
-    pipeline.open_spider(None)
+    if hasattr(pipeline, "open_spider"):  # as Scrapy calls it: only if defined
+        pipeline.open_spider(None)
     return pipeline
 
 
@@ -64,3 +65,13 @@ def test_category_page_written_once(tmp_path):
     assert page.read_text(encoding="utf-8") == "edited by the site owner"
     assert pipeline.stats.get_value("newscrawler/category_pages/written") == 1
     assert again.stats.get_value("newscrawler/category_pages/written") is None
+
+
+def test_a_live_process_keeps_its_temp_files(tmp_path):
+    mine = tmp_path / f".tmp-{os.getpid()}-abc"
+    dead = tmp_path / ".tmp-999999999-abc"
+    old_style = tmp_path / ".tmp-xyz"
+    for path in (mine, dead, old_style):
+        path.write_text("partial")
+    assert remove_stale_temps(tmp_path) == 2
+    assert [p.name for p in tmp_path.iterdir()] == [mine.name]

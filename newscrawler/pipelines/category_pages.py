@@ -17,18 +17,14 @@ class CategoryPagePipeline:
     def from_crawler(cls, crawler):
         return cls(Path(crawler.settings["OUTPUT_DIR"]), crawler.stats)
 
-    def open_spider(self, spider):
-        folder = self.output_dir / "category"
-        folder.mkdir(parents=True, exist_ok=True)
-        remove_stale_temps(folder)
-
     def process_item(self, item, spider):
         slug = item.category
         if slug in self.seen:
             return item
         folder_name, _, name = category_page_path(item).rpartition("/")
         folder = child_path(self.output_dir, folder_name)
-        folder.mkdir(exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
+        remove_stale_temps(folder)
         path = child_path(folder, name)
         if not path.exists():
             atomic_write(path, render_category_page(item.media, slug).encode("utf-8"))

@@ -6,6 +6,8 @@ import sqlite3
 import time
 from pathlib import Path
 
+from newscrawler.files import pid_alive
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS claims (
     info_code TEXT PRIMARY KEY,
@@ -19,16 +21,6 @@ CREATE TABLE IF NOT EXISTS walks (
     completed_at REAL NOT NULL
 );
 """
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 class SQLiteSeenStore:
@@ -113,7 +105,7 @@ class SQLiteSeenStore:
         stale = []
         for code, owner, updated_at in rows:
             owner_host, _, pid = owner.rpartition(":")
-            dead = owner_host == host and pid.isdigit() and not _pid_alive(int(pid))
+            dead = owner_host == host and pid.isdigit() and not pid_alive(int(pid))
             if dead or updated_at < too_old:
                 stale.append(code)
         return stale
