@@ -4,14 +4,14 @@ would skip for want of a component fails instead."""
 import os
 
 import pytest
-from scrapy.utils.reactor import install_reactor
-
+from twisted.internet import default as default_reactor
 
 NO_SKIP = os.environ.get("NEWSCRAWLER_NO_SKIP") == "1"
 
-# Scrapy's default reactor, installed once so that get_crawler() works in
-# unit tests; real crawls run in child processes of their own.
-install_reactor("twisted.internet.asyncioreactor.AsyncioSelectorReactor")
+# Unit tests build crawlers with get_crawler() and Twisted's default
+# reactor, the one the project's settings use (TWISTED_REACTOR = None),
+# installed here; real crawls run in child processes of their own.
+default_reactor.install()
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -82,3 +82,35 @@ def test_deep_nesting_does_not_crash():
 )
 def test_html_to_text(cleaned, expected):
     assert html_to_text(cleaned) == expected
+
+
+def _bodies():
+    from newscrawler.replica import Corpus
+    from newscrawler.replica.hostile import hostile_corpus
+
+    records = [*Corpus.generate(size=400, seed=3, sentences=(3, 40)).records.values(),
+               *hostile_corpus().records.values()]
+    extra = ['<p class="em_media">(文章来源：x &amp; y)</p>', "<h3>A &lt; B &gt; C</h3>", "<p>\u2028分\u2029行</p>",
+             '<blockquote class="quote">引</blockquote>', "<p>一<br>二</p>", "<hr>", "<table></table>", "纯文本"]
+    return [r.text for r in records if isinstance(r.text, str)] + extra
+
+
+def test_text_block_fast_path_lays_out_as_lxml_does():
+    """`layout_text_block` skips lxml's serializer for plain text blocks: for
+    every block of the replica's messy and hostile bodies it takes, its
+    answer is the general path's."""
+    import copy
+
+    import lxml.html
+
+    from newscrawler.cleaning import html as cleaner
+
+    taken = 0
+    for body in _bodies():
+        root = cleaner.sanitized_tree(body)
+        for block in cleaner.blocks(root) if root is not None else ():
+            fast = cleaner.layout_text_block(copy.deepcopy(block))
+            if fast is not None:
+                taken += 1
+                assert fast == cleaner.layout_block(copy.deepcopy(block)), lxml.html.tostring(block)
+    assert taken > 1000

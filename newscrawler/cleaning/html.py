@@ -30,22 +30,22 @@ _STRUCTURAL = {"ul", "ol", "table", "thead", "tbody", "tfoot", "tr", "blockquote
 # Elements that are content even with no text in them.
 _CONTENT_ELEMENTS = ("img", "hr", "table")
 
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+# Zero-width characters, BOM and soft hyphen (a regex: str.translate is
+# slow on non-ASCII text).
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _TEXT_SEPARATORS = {"br": "\n", "li": "\n", "tr": "\n", "td": " ", "th": " "}
 _SPACES = re.compile(r"[\s\u3000\u00a0]+")
 
 
-def _sanitize(html: str) -> str:
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        clean_content_tags=DROPPED_WITH_CONTENT,
-        attributes=ALLOWED_ATTRIBUTES,
-        allowed_classes={"p": {"em_media"}},
-        url_schemes={"http", "https", "mailto"},
-        link_rel=None,
-        strip_comments=True,
-    )
+_SANITIZER = nh3.Cleaner(
+    tags=ALLOWED_TAGS,
+    clean_content_tags=DROPPED_WITH_CONTENT,
+    attributes=ALLOWED_ATTRIBUTES,
+    allowed_classes={"p": {"em_media"}},
+    url_schemes={"http", "https", "mailto"},
+    link_rel=None,
+    strip_comments=True,
+)
 
 
 def _drop_structural_whitespace(root) -> None:
@@ -106,7 +106,7 @@ def _has_content(block) -> bool:
     return any(True for _ in block.iter(*_CONTENT_ELEMENTS))
 
 
-def _blocks(root):
+def blocks(root):
     """Yield top-level blocks; loose inline content is wrapped in <p>."""
     loose = None
 
@@ -153,15 +153,15 @@ def body_text(html: object) -> str:
     return _clean(str(html))[1] if html else ""
 
 
-@functools.lru_cache(maxsize=32)
-def _clean(html: str) -> tuple[str, str]:
-    # Cached: a loader asks for the body and for its text, one after the other.
-    sanitized = _sanitize(html.replace("\r\n", "\n").replace("\r", "\n"))
+def sanitized_tree(html: str):
+    """The body sanitized and parsed, whitespace normalized, empty links and
+    images gone: a <div> of blocks and loose content; None when empty."""
+    sanitized = _SANITIZER.clean(html.replace("\r\n", "\n").replace("\r", "\n"))
     if not sanitized.strip():
-        return "", ""
+        return None
     # nh3 writes NBSP as &nbsp;: with it, U+3000, zero-width characters and
     # runs of whitespace are normalized once, in the text, before parsing.
-    squeezed = _SPACES.sub(" ", sanitized.translate(_INVISIBLE).replace("&nbsp;", " "))
+    squeezed = _SPACES.sub(" ", _INVISIBLE.sub("", sanitized).replace("&nbsp;", " "))
     root = lxml.html.fragment_fromstring(squeezed, create_parent="div")
     for link in list(root.iter("a")):
         if not link.get("href"):
@@ -173,13 +173,57 @@ def _clean(html: str) -> tuple[str, str]:
         if el.get("class") == "":
             del el.attrib["class"]
     _drop_structural_whitespace(root)
+    return root
+
+
+@functools.lru_cache(maxsize=32)
+def _clean(html: str) -> tuple[str, str]:
+    # Cached: a loader asks for the body and for its text, one after the other.
+    root = sanitized_tree(html)
+    if root is None:
+        return "", ""
     html_lines, text_lines = [], []
-    for block in _blocks(root):
-        _trim_block(block)
-        if _has_content(block):
-            html_lines.append(lxml.html.tostring(block, encoding="unicode", with_tail=False))
-            text_lines.extend(_block_text(block))
+    for block in blocks(root):
+        laid_out = layout_text_block(block)
+        if laid_out is None:
+            laid_out = layout_block(block)
+        if laid_out[0]:
+            html_lines.append(laid_out[0])
+            text_lines.extend(laid_out[1])
     return "\n".join(html_lines), "\n".join(text_lines)
+
+
+def layout_block(block) -> tuple[str, list[str]]:
+    """A top-level block's HTML line and text lines ("" and [] when it has
+    no content). The block is changed."""
+    _trim_block(block)
+    if not _has_content(block):
+        return "", []
+    html = lxml.html.tostring(block, encoding="unicode", with_tail=False)
+    return html, _block_text(block)
+
+
+_TEXT_BLOCKS = {"p", "h2", "h3", "h4", "h5", "h6", "blockquote"}
+_PLAIN_ATTRIBUTES = ({}, {"class": "em_media"})
+
+
+def _escape(text: str) -> str:
+    # What lxml's HTML serializer escapes in text.
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def layout_text_block(block) -> tuple[str, list[str]] | None:
+    """`layout_block` for the most common block, text with no child element
+    and no attribute but ``em_media``, without serializing it through lxml
+    (most of the cost of a body); None for any other block."""
+    if len(block) or block.tag not in _TEXT_BLOCKS or dict(block.attrib) not in _PLAIN_ATTRIBUTES:
+        return None
+    text = (block.text or "").strip()
+    if not text:
+        return "", []
+    attributes = ' class="em_media"' if block.attrib else ""
+    html = f"<{block.tag}{attributes}>{_escape(text)}</{block.tag}>"
+    return html, [line.strip() for line in text.splitlines() if line.strip()]
 
 
 def _block_text(block) -> list[str]:
