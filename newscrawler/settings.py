@@ -107,9 +107,11 @@ USER_AGENT = "newscrawler/0.1 (news mirror; Scrapy)"
 # Scrapy's defaults (16 / 8): enough for a news site, gentle on it.
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 8
-# Items processed in parallel per response (Scrapy's default 100). Each of
-# our callbacks yields a handful; 100 parallel slots cost a third of the CPU.
-CONCURRENT_ITEMS = 8
+# Items processed in parallel per response (Scrapy's default 100). An
+# article's callback yields one item and a listing's only requests, and the
+# pipelines are synchronous: more slots buy nothing, and each costs CPU on
+# every response (100 slots cost a third of a crawl's CPU).
+CONCURRENT_ITEMS = 1
 # Retries of 5xx, timeouts and cut-off bodies (Scrapy default 2): a source
 # that fails now and then should cost no article.
 RETRY_TIMES = 3

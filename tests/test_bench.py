@@ -19,11 +19,14 @@ def test_bench_produces_its_report(tmp_path):
     report = json.loads(out.read_text())
     assert report["machine"]["cores"] >= 1 and len(report["commit"]) >= 7
     names = [r["name"] for r in report["rows"]]
-    assert names[:2] == ["fetch limit (16 keep-alive connections, no parsing)", "baseline: sequential requests, loopback"]
+    assert names[:3] == ["fetch limit (16 keep-alive connections, no parsing)", "baseline: sequential requests, loopback",
+                         "Scrapy floor: bare spider, same pages, no work (not ours)"]
+    assert len(names) == 8
     for r in report["rows"]:
         assert r["articles"] > 0 and r["seconds"] > 0 and r["articles_per_s"] > 0, r
     assert set(report["peak_rss_mb_by_articles"]) == {"120", "240"}
     assert report["incremental"]["nothing_new"]["article_requests"] == 0
     assert report["incremental"]["one_percent_new"]["written"] >= 1
-    assert set(report["ratios"]) >= {"one_process_vs_baseline", "two_processes_vs_baseline", "latency_50ms_vs_baseline"}
+    assert set(report["ratios"]) >= {"one_process_vs_baseline", "two_processes_vs_baseline", "scrapy_floor_vs_baseline",
+                                    "latency_50ms_one_process_vs_baseline", "latency_50ms_two_processes_vs_baseline"}
     assert "ratios:" in proc.stdout and ("[met]" in proc.stdout or "[NOT met]" in proc.stdout)

@@ -56,3 +56,15 @@ def test_drop_is_logged_in_one_line_without_the_item(tmp_path):
     message = entry["msg"] % entry["args"]
     assert entry["level"] == logging.WARNING
     assert message == "Dropped article NW202201182251444627: no_title: the article and its listing have no title"
+
+
+@pytest.mark.parametrize("level, shown", [("DEBUG", True), ("INFO", False), ("WARNING", False), (logging.DEBUG, True)])
+def test_per_page_debug_lines_are_built_only_when_shown(level, shown):
+    from scrapy import Request
+    from scrapy.http import TextResponse
+
+    crawler = get_crawler(CategorySpider, {"LOG_LEVEL": level})
+    formatter = OneLineDropFormatter.from_crawler(crawler)
+    response = TextResponse("http://127.0.0.1/x", body=b"{}", encoding="utf-8", request=Request("http://127.0.0.1/x"))
+    assert (formatter.crawled(response.request, response, None) is not None) is shown
+    assert (formatter.scraped(article(), response, None) is not None) is shown
