@@ -11,12 +11,17 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
 from newscrawler.extensions.health import FAILED_STAT
+from newscrawler.spiders.base import parse_shard
 
 
 class Command(ScrapyCrawlCommand):
     def run(self, args, opts):
         if len(args) != 1:
             raise UsageError("give exactly one spider name")
+        try:
+            parse_shard(opts.spargs.get("shard"))
+        except ValueError as exc:
+            raise UsageError(str(exc), print_help=False) from None
         crawler = self.crawler_process.create_crawler(args[0])
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()
