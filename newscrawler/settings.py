@@ -67,6 +67,9 @@ ITEM_PIPELINES = {
 # ones a JSON-and-listings crawl has no use for are off.
 DOWNLOADER_MIDDLEWARES = {
     "newscrawler.middlewares.backoff.RetryBackoffMiddleware": 50,
+    # Scrapy's, logging an unreachable robots.txt in one line, not a traceback.
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "newscrawler.middlewares.robotstxt.OneLineRobotsTxtMiddleware": 100,
     "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
     "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,

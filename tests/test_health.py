@@ -42,3 +42,14 @@ def test_a_category_gone_empty_fails_the_run(tmp_path):
     assert second.returncode == 1
     assert "Run failed: category dzrb listed" in second.log
     assert second.summary["run_failed"].startswith("category dzrb listed")
+
+
+def test_a_source_that_does_not_answer_fails_the_run_in_clear_lines(tmp_path):
+    from tests.splash import free_port
+
+    result = crawl(tmp_path / "out", f"http://127.0.0.1:{free_port()}", "-s", "RETRY_BACKOFF_BASE=0.01")
+    assert result.returncode == 1
+    assert "Traceback" not in result.log
+    assert "/robots.txt (Connection was refused" in result.log
+    assert "Gave up on listing" in result.log and "Run failed: 1 page(s) given up after retries" in result.log
+    assert result.summary["written"] == 0

@@ -7,6 +7,10 @@ limit the user set), or when a component set
 the stat ``newscrawler/run/failed`` (the health check, the publisher).
 """
 
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
@@ -14,14 +18,34 @@ from newscrawler.extensions.health import FAILED_STAT
 from newscrawler.spiders.base import parse_shard
 
 
+def usage_problem(spargs: dict, settings) -> str | None:
+    """What is wrong with the run's arguments and output folder, in one line
+    (None when nothing is): caught before the crawl starts, instead of a
+    traceback from inside it."""
+    try:
+        parse_shard(spargs.get("shard"))
+    except ValueError as exc:
+        return str(exc)
+    base = spargs.get("base_url") or settings.get("BASE_URL")
+    parts = urlsplit(str(base))
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return f"base_url must be an http(s) URL such as http://127.0.0.1:8000, not {base!r}"
+    output = Path(settings.get("OUTPUT_DIR"))
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        return f"OUTPUT_DIR {output} cannot be created: {exc.strerror}"
+    if not os.access(output, os.W_OK | os.X_OK):
+        return f"OUTPUT_DIR {output} is not writable"
+    return None
+
+
 class Command(ScrapyCrawlCommand):
     def run(self, args, opts):
         if len(args) != 1:
             raise UsageError("give exactly one spider name")
-        try:
-            parse_shard(opts.spargs.get("shard"))
-        except ValueError as exc:
-            raise UsageError(str(exc), print_help=False) from None
+        if problem := usage_problem(opts.spargs, self.settings):
+            raise UsageError(problem, print_help=False)
         crawler = self.crawler_process.create_crawler(args[0])
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()

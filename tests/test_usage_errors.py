@@ -1,0 +1,38 @@
+"""A wrong argument or output folder is one clear line and exit status 2,
+before anything is crawled, never a traceback."""
+
+import subprocess
+
+import pytest
+
+from tests.crawling import ENV, REPO_ROOT, crawl_command
+
+
+def run_crawl(base_url, output, *args):
+    cmd = crawl_command(base_url, output, *args)
+    return subprocess.run(cmd, cwd=REPO_ROOT, env=ENV, capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize("shard", ["2/2", "1", "a/b", "-1/2"])
+def test_a_bad_shard(tmp_path, shard):
+    proc = run_crawl("http://127.0.0.1:9", tmp_path / "out", "-a", f"shard={shard}")
+    assert proc.returncode == 2
+    assert f"shard must be I/N with 0 <= I < N, not '{shard}'" in proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout
+
+
+@pytest.mark.parametrize("base_url", ["foo", "127.0.0.1:8000", "ftp://host/", "http://"])
+def test_a_base_url_that_is_not_http(tmp_path, base_url):
+    proc = run_crawl(base_url, tmp_path / "out")
+    assert proc.returncode == 2
+    assert f"base_url must be an http(s) URL such as http://127.0.0.1:8000, not '{base_url}'" in proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout
+
+
+def test_an_output_dir_that_cannot_be_made(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    proc = run_crawl("http://127.0.0.1:9", tmp_path / "out", "-s", f"OUTPUT_DIR={blocker / 'out'}")
+    assert proc.returncode == 2
+    assert f"OUTPUT_DIR {blocker / 'out'} cannot be created: Not a directory" in proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout
