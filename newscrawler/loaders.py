@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from itemloaders import unbound_method
 from itemloaders.processors import Compose, MapCompose, TakeFirst
 from scrapy.loader import ItemLoader
 
@@ -40,3 +41,12 @@ class NewsArticleLoader(ItemLoader):
     body_html_in = MapCompose(clean_body_html)
     # Fed the raw body too: the text of the body the cleaner makes.
     body_text_in = MapCompose(body_text)
+
+    # Every processor is declared here, none in the item's field metadata:
+    # skip itemloaders' lookup of that metadata (an ItemAdapter per field
+    # and call, a fifth of the cost of building an item).
+    def get_input_processor(self, field_name):
+        return unbound_method(getattr(self, f"{field_name}_in", None) or self.default_input_processor)
+
+    def get_output_processor(self, field_name):
+        return unbound_method(getattr(self, f"{field_name}_out", None) or self.default_output_processor)

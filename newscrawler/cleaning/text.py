@@ -35,7 +35,8 @@ def clean_text(value: object) -> str:
     if "&" in text:
         text = replace_entities(text, keep=(), remove_illegal=False)
     text = text.translate(_INVISIBLE)
-    text = _drop_controls(text)
+    if not text.isprintable():  # printable: no control, format or odd space
+        text = _drop_controls(text)
     return _WHITESPACE.sub(" ", text).strip()
 
 
