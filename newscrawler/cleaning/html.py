@@ -184,12 +184,10 @@ def _clean(html: str) -> tuple[str, str]:
         return "", ""
     html_lines, text_lines = [], []
     for block in blocks(root):
-        laid_out = layout_text_block(block)
-        if laid_out is None:
-            laid_out = layout_block(block)
-        if laid_out[0]:
-            html_lines.append(laid_out[0])
-            text_lines.extend(laid_out[1])
+        block_html, block_lines = layout_text_block(block) or layout_block(block)
+        if block_html:
+            html_lines.append(block_html)
+            text_lines.extend(block_lines)
     return "\n".join(html_lines), "\n".join(text_lines)
 
 
