@@ -21,6 +21,19 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
+def create_new(path: Path, data: bytes) -> None:
+    """Write `data` to `path` whole, like `atomic_write`, but never over an
+    existing file: `FileExistsError` then (a hard link does not replace)."""
+    fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, 0o644)
+        os.link(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
 def pid_alive(pid: int) -> bool:
     """Whether a process of this host with this id is running."""
     try:

@@ -43,10 +43,17 @@ PUBLISH_AUTHOR = "newscrawler <newscrawler@localhost>"
 # or more: a few broken articles are normal, a fifth means the source changed.
 HEALTH_MAX_DROP_RATE = 0.2
 HEALTH_MIN_DROPS = 5
-# Stop walking a category at the first listing page whose articles are all
-# known, once a finished run walked it to its end (listings are newest
-# first). A run with nothing new then costs one listing page per category.
+# Stop walking a category at its watermark: the first page holding an
+# article of the first page of the last complete walk, with nothing new
+# after it (listings are newest first; see newscrawler/walks.py). A run with
+# nothing new then costs one listing page per category. False: walk every
+# page every run (after a source fix, to recheck rejected articles).
 INCREMENTAL_STOP = True
+# Pages one category walk reads at most (a warning and the stat
+# newscrawler/listing/page_limit when reached): a listing whose "next"
+# link never ends must not hold a run forever. 1000 pages is 20,000
+# articles, deeper than the real categories go.
+CATEGORY_MAX_PAGES = 1000
 # Seconds a dropped or not-found article is skipped before it is fetched
 # again (default a day): a source may fix an article, but a run every five
 # minutes should not refetch its broken ones every time.
@@ -66,6 +73,8 @@ ITEM_PIPELINES = {
 # Every middleware costs time on every request (the bench shows it): the
 # ones a JSON-and-listings crawl has no use for are off.
 DOWNLOADER_MIDDLEWARES = {
+    # First: nothing off the crawled site is fetched, redirects included.
+    "newscrawler.middlewares.samesite.SameSiteMiddleware": 10,
     "newscrawler.middlewares.backoff.RetryBackoffMiddleware": 50,
     # Scrapy's, logging an unreachable robots.txt in one line, not a traceback.
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,

@@ -8,13 +8,13 @@ from tests.crawling import crawl
 @pytest.mark.parametrize(
     "stats, previous, expected",
     [
-        ({"newscrawler/posts/written": 10}, {}, []),
+        ({"newscrawler/ledger/done": 10}, {}, []),
         ({"spider_exceptions/KeyError": 2}, {}, ["2 spider error(s) (see the tracebacks above)"]),
         ({"newscrawler/article/failed": 1, "newscrawler/listing/failed": 1}, {},
          ["2 page(s) given up after retries"]),
-        ({"newscrawler/validate/dropped": 4, "newscrawler/posts/written": 0}, {}, []),
-        ({"newscrawler/validate/dropped": 5, "newscrawler/posts/written": 20}, {}, []),
-        ({"newscrawler/validate/dropped": 6, "newscrawler/posts/written": 20}, {},
+        ({"newscrawler/validate/dropped/no_title": 4, "newscrawler/ledger/done": 0}, {}, []),
+        ({"newscrawler/validate/dropped/no_title": 5, "newscrawler/ledger/done": 20}, {}, []),
+        ({"newscrawler/validate/dropped/no_title": 6, "newscrawler/ledger/done": 20}, {},
          ["6 of 26 articles dropped (over 20%)"]),
         ({"newscrawler/category/dzrb/entries": 0}, {"dzrb": 20}, ["category dzrb listed 20 articles last run and none now"]),
         ({"newscrawler/category/dzrb/entries": 3}, {"dzrb": 20}, []),

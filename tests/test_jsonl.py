@@ -1,8 +1,11 @@
+import errno
 import json
+import os
 
 import pytest
 from scrapy.utils.test import get_crawler
 
+from newscrawler.outcomes import ArticleNotWritten
 from newscrawler.pipelines.jsonl import FIELDS, JsonLinesPipeline, repair_partial_last_line
 from tests.articles import article
 
@@ -47,3 +50,43 @@ def test_lines_are_appended_utf8_in_field_order(tmp_path):
     assert records[1]["title"] == '引号"与\\'
     assert crawler.stats.get_value("newscrawler/jsonl/written") == 2
     assert crawler.stats.get_value("newscrawler/jsonl/repaired_bytes") == len('{"cut')
+
+
+def test_a_short_write_is_cut_off_again(tmp_path, monkeypatch):
+    crawler = get_crawler(settings_dict={"OUTPUT_DIR": str(tmp_path)})
+    crawler.stats.open_spider(None)
+    pipeline = JsonLinesPipeline.from_crawler(crawler)
+    pipeline.open_spider(None)
+    pipeline.process_item(article(info_code="NW1"), None)
+    real_write = os.write
+    calls = []
+
+    def disk_fills(fd, data):  # the kernel writes what fits, then says ENOSPC
+        calls.append(len(data))
+        if len(calls) == 1:
+            return real_write(fd, bytes(data[:10]))
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "write", disk_fills)
+    with pytest.raises(ArticleNotWritten) as raised:
+        pipeline.process_item(article(info_code="NW2"), None)
+    assert raised.value.kind == "ENOSPC" and raised.value.environment
+    monkeypatch.setattr(os, "write", real_write)
+    pipeline.process_item(article(info_code="NW3"), None)
+    pipeline.close_spider(None)
+    codes = [json.loads(line)["info_code"] for line in (tmp_path / "items.jsonl").read_text().splitlines()]
+    assert codes == ["NW1", "NW3"]
+
+
+def test_a_partial_line_of_a_dead_writer_is_cut_before_appending(tmp_path):
+    crawler = get_crawler(settings_dict={"OUTPUT_DIR": str(tmp_path)})
+    crawler.stats.open_spider(None)
+    pipeline = JsonLinesPipeline.from_crawler(crawler)
+    pipeline.open_spider(None)
+    with open(tmp_path / "items.jsonl", "ab") as other:  # a process killed mid-line, meanwhile
+        other.write(b'{"info_code": "KILLED", "ti')
+    pipeline.process_item(article(info_code="NW1"), None)
+    pipeline.close_spider(None)
+    lines = (tmp_path / "items.jsonl").read_bytes().splitlines()
+    assert [json.loads(line)["info_code"] for line in lines] == ["NW1"]
+    assert crawler.stats.get_value("newscrawler/jsonl/repaired_bytes") == len(b'{"info_code": "KILLED", "ti')

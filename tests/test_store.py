@@ -1,10 +1,11 @@
+import sqlite3
 import subprocess
 import sys
 import time
 
 import pytest
 
-from newscrawler.store import SQLiteSeenStore
+from newscrawler.store import SQLiteSeenStore, StoreError
 
 
 @pytest.fixture
@@ -53,8 +54,10 @@ def test_claims_of_a_dead_process_are_released(tmp_path, store):
     )
     subprocess.run([sys.executable, "-c", code], check=True)
     assert store.known("DEAD") and not store.claim("DEAD")
-    assert store.stale_claims() == ["DEAD"]
-    store.adopt("DEAD")
+    [(code, owner)] = store.stale_claims()
+    assert code == "DEAD" and owner != store.owner
+    assert store.adopt("DEAD", owner)
+    assert not store.adopt("DEAD", owner), "only one process adopts a stale claim"
     store.release("DEAD")
     assert store.claim("DEAD")
     assert store.done_codes() == {"DONE"}
@@ -70,8 +73,12 @@ def test_old_pending_claims_expire_whatever_their_host(tmp_path):
     s = SQLiteSeenStore(tmp_path / "d.sqlite3", stale_after=0.01)
     s.claim("A")
     time.sleep(0.05)
-    assert s.stale_claims() == ["A"]
+    other = SQLiteSeenStore(tmp_path / "d.sqlite3", stale_after=0.01)
+    other.owner = "elsewhere:1"
+    assert other.stale_claims() == [("A", s.owner)]
+    assert s.stale_claims() == [], "a process's own claims are never stale to itself"
     s.close()
+    other.close()
 
 
 def test_rejected_codes_are_known_until_due_for_recheck(tmp_path):
@@ -113,7 +120,92 @@ def test_holds_and_reject_of_an_own_claim(tmp_path, store):
 
 
 def test_walk_markers(store):
-    assert not store.walk_completed("category:dzrb")
-    store.complete_walk("category:dzrb")
-    store.complete_walk("category:dzrb")
-    assert store.walk_completed("category:dzrb") and not store.walk_completed("category:cqrb")
+    assert store.walk_markers("category:dzrb") is None
+    store.complete_walk("category:dzrb", ["A", "B"])
+    store.complete_walk("category:dzrb", ["C", "D"])
+    assert store.walk_markers("category:dzrb") == ["C", "D"]
+    assert store.walk_markers("category:cqrb") is None
+
+
+def test_states_and_own_pending(tmp_path, store):
+    other = SQLiteSeenStore(tmp_path / "dedupe.sqlite3")
+    other.owner = "elsewhere:1"
+    store.claim("MINE")
+    other.claim("THEIRS")
+    store.claim("DONE")
+    store.complete("DONE")
+    store.reject("BAD", "no_title")
+    codes = ["MINE", "THEIRS", "DONE", "BAD", "UNKNOWN"] + [f"X{i}" for i in range(1200)]
+    assert store.states(codes) == {"MINE": "pending", "THEIRS": "pending", "DONE": "done", "BAD": "rejected"}
+    assert store.pending_mine() == ["MINE"]
+    other.close()
+
+
+def test_a_post_name_belongs_to_one_article(tmp_path, store):
+    other = SQLiteSeenStore(tmp_path / "dedupe.sqlite3")
+    other.owner = "elsewhere:1"
+    assert store.claim("A") and other.claim("B")
+    assert store.reserve_post("A", "2024-05-06-X.md")
+    assert not other.reserve_post("B", "2024-05-06-X.md"), "taken by A"
+    assert not store.reserve_post("B", "2024-05-06-Y.md"), "B is not this process's claim"
+    assert other.reserve_post("B", "2024-05-06-Y.md")
+    store.complete("A")
+    assert not other.reserve_post("B", "2024-05-06-X.md"), "still A's once done"
+    assert store.post_name("A") == "2024-05-06-X.md"
+    assert other.reserve_post("B", None) and other.post_name("B") is None
+    other.release("B")
+    assert store.claim("B") and store.reserve_post("B", "2024-05-06-Y.md"), "a release frees the name"
+    other.close()
+
+
+def test_a_store_of_the_first_release_is_upgraded(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    db = sqlite3.connect(path)
+    db.executescript(
+        "CREATE TABLE claims (info_code TEXT PRIMARY KEY, state TEXT NOT NULL CHECK (state IN"
+        " ('pending', 'done', 'rejected')), owner TEXT NOT NULL, updated_at REAL NOT NULL, reason TEXT);"
+        "CREATE TABLE walks (key TEXT PRIMARY KEY, completed_at REAL NOT NULL);"
+        "INSERT INTO claims VALUES ('OLD', 'done', 'h:1', 0, NULL);"
+        "INSERT INTO walks VALUES ('category:dzrb', 0);"
+    )
+    db.commit()
+    db.close()
+    store = SQLiteSeenStore(path)
+    assert store.done_codes() == {"OLD"}
+    assert store.walk_markers("category:dzrb") is None, "an old walk gives no watermark: the next walk is full"
+    assert store.claim("NEW") and store.reserve_post("NEW", "n.md")
+    store.close()
+
+
+OPEN_AT_ONCE = """
+import sys, time
+from newscrawler.store import SQLiteSeenStore, StoreError
+start = float(sys.argv[2])
+while time.time() < start:
+    pass
+store = SQLiteSeenStore(sys.argv[1])
+assert store.claim(sys.argv[3])
+store.close()
+"""
+
+
+def test_many_processes_open_a_new_store_at_the_same_instant(tmp_path):
+    # Before the fix: "database is locked" from PRAGMA journal_mode=WAL in
+    # about one trial in three with six processes.
+    for trial in range(12):
+        path = tmp_path / f"t{trial}" / "dedupe.sqlite3"
+        start = time.time() + 0.8
+        procs = [subprocess.Popen([sys.executable, "-c", OPEN_AT_ONCE, str(path), str(start), f"C{n}"],
+                                  stderr=subprocess.PIPE, text=True) for n in range(8)]
+        errors = [p.communicate(timeout=60)[1] for p in procs]
+        assert [p.returncode for p in procs] == [0] * 8, errors
+        store = SQLiteSeenStore(path)
+        assert store.pending_mine() == [] and len(store.states([f"C{n}" for n in range(8)])) == 8
+        store.close()
+
+
+def test_a_store_that_cannot_be_made_raises_one_clear_error(tmp_path):
+    (tmp_path / "notadir").write_text("a file")
+    with pytest.raises(StoreError) as raised:
+        SQLiteSeenStore(tmp_path / "notadir" / "d.sqlite3")
+    assert "notadir" in str(raised.value)

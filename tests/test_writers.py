@@ -3,9 +3,11 @@ import os
 import pytest
 from scrapy.utils.test import get_crawler
 
-from newscrawler.files import atomic_write, child_path, remove_stale_temps
+from newscrawler.files import atomic_write, child_path, create_new, remove_stale_temps
+from newscrawler.outcomes import ArticleNotWritten
 from newscrawler.pipelines.category_pages import CategoryPagePipeline
-from newscrawler.pipelines.posts import MarkdownPostPipeline
+from newscrawler.pipelines.posts import MarkdownPostPipeline, PostNameTaken, alternative_name
+from newscrawler.store import SQLiteSeenStore
 from tests.articles import article
 
 
@@ -18,7 +20,17 @@ def open_pipeline(cls, tmp_path):
     return pipeline
 
 
+def claim(tmp_path, *codes, owner=None):
+    store = SQLiteSeenStore(tmp_path / "dedupe.sqlite3")
+    if owner:
+        store.owner = owner
+    for code in codes:
+        assert store.claim(code)
+    return store
+
+
 def test_post_written_under_posts(tmp_path):
+    claim(tmp_path, "NW202201182251444627").close()
     pipeline = open_pipeline(MarkdownPostPipeline, tmp_path)
     pipeline.process_item(article(), None)
     post = (tmp_path / "_posts" / "2022-01-18-NW202201182251444627.md").read_text(encoding="utf-8")
@@ -75,3 +87,73 @@ def test_a_live_process_keeps_its_temp_files(tmp_path):
         path.write_text("partial")
     assert remove_stale_temps(tmp_path) == 2
     assert [p.name for p in tmp_path.iterdir()] == [mine.name]
+
+
+def rolling(code, rolling_id="123"):
+    return article(info_code=code, rolling_id=rolling_id, digest="摘要", category="emnews", media="东财滚动",
+                   share_url=f"http://x.example/a/{code}.html")
+
+
+def test_a_post_never_replaces_another_articles_post(tmp_path):
+    claim(tmp_path, "A", "B", "C").close()
+    pipeline = open_pipeline(MarkdownPostPipeline, tmp_path)
+    posts = tmp_path / "_posts"
+    pipeline.process_item(rolling("A"), None)
+    pipeline.process_item(rolling("B"), None)  # the same rolling id: another name
+    first = (posts / "2022-01-18-123.md").read_text(encoding="utf-8")
+    second = (posts / alternative_name("2022-01-18-123.md", "B")).read_text(encoding="utf-8")
+    assert "/a/A.html" in first and "/a/B.html" in second
+    # The same name reserved by two articles already: a drop with a reason.
+    store = claim(tmp_path, owner="elsewhere:1")
+    assert store.claim("D") and store.reserve_post("D", alternative_name("2022-01-18-123.md", "C"))
+    with pytest.raises(PostNameTaken):
+        pipeline.process_item(rolling("C"), None)
+    assert pipeline.stats.get_value("newscrawler/posts/dropped/post_name_taken") == 1
+    assert sorted(p.name for p in posts.iterdir()) == sorted(["2022-01-18-123.md", alternative_name("2022-01-18-123.md", "B")])
+    store.close()
+
+
+def test_a_file_the_store_does_not_know_is_not_replaced(tmp_path):
+    claim(tmp_path, "NW1").close()
+    pipeline = open_pipeline(MarkdownPostPipeline, tmp_path)
+    legacy = tmp_path / "_posts" / "2022-01-18-NW1.md"
+    legacy.write_text("written by hand", encoding="utf-8")
+    pipeline.process_item(article(info_code="NW1"), None)
+    assert legacy.read_text(encoding="utf-8") == "written by hand"
+    assert (tmp_path / "_posts" / alternative_name(legacy.name, "NW1")).exists()
+
+
+@pytest.mark.parametrize("error, kind", [
+    (OSError(36, "File name too long", "x" * 300), "ENAMETOOLONG"),
+    (OSError(28, "No space left on device"), "ENOSPC"),
+    (UnicodeEncodeError("utf-8", "\ud800", 0, 1, "surrogates not allowed"), "UnicodeEncodeError"),
+])
+def test_a_failed_post_write_is_a_clear_not_written(tmp_path, monkeypatch, error, kind):
+    claim(tmp_path, "NW1").close()
+    pipeline = open_pipeline(MarkdownPostPipeline, tmp_path)
+
+    def failing(path, data):
+        raise error
+
+    monkeypatch.setattr("newscrawler.pipelines.posts.create_new", failing)
+    with pytest.raises(ArticleNotWritten) as raised:
+        pipeline.process_item(article(info_code="NW1"), None)
+    assert raised.value.kind == kind and "post" in raised.value.cause
+    assert raised.value.environment == (kind == "ENOSPC")
+
+
+def test_create_new_never_replaces(tmp_path):
+    target = tmp_path / "p.md"
+    create_new(target, b"first")
+    with pytest.raises(FileExistsError):
+        create_new(target, b"second")
+    assert target.read_bytes() == b"first"
+    assert os.listdir(tmp_path) == ["p.md"]
+
+
+def test_a_category_page_that_cannot_be_written(tmp_path):
+    (tmp_path / "category").write_text("a file where the folder should be")
+    pipeline = open_pipeline(CategoryPagePipeline, tmp_path)
+    with pytest.raises(ArticleNotWritten) as raised:
+        pipeline.process_item(article(), None)
+    assert raised.value.kind in ("EEXIST", "ENOTDIR")

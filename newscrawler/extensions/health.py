@@ -15,6 +15,7 @@ from pathlib import Path
 from scrapy import signals
 
 from newscrawler.files import atomic_write
+from newscrawler.outcomes import drops_by_reason
 
 logger = logging.getLogger(__name__)
 
@@ -31,10 +32,16 @@ def problems(stats: dict, previous: dict[str, int], max_drop_rate: float, min_dr
     given_up = sum(stats.get(f"newscrawler/{what}/failed", 0) for what in ("article", "listing", "feed"))
     if given_up:
         found.append(f"{given_up} page(s) given up after retries")
+    if not_written := stats.get("newscrawler/write/failed", 0):
+        found.append(f"{not_written} article(s) could not be written (see the ERROR lines)")
+    if unmarked := stats.get("newscrawler/ledger/failed", 0):
+        found.append(f"{unmarked} article(s) written but not marked done in the store")
+    if errors := stats.get("newscrawler/item/errors", 0):
+        found.append(f"{errors} error(s) in the item pipelines (see the tracebacks above)")
     if stats.get("newscrawler/index/empty"):
         found.append("the category index lists no category")
-    dropped = stats.get("newscrawler/validate/dropped", 0)
-    written = stats.get("newscrawler/posts/written", 0)
+    dropped = sum(drops_by_reason(stats).values())
+    written = stats.get("newscrawler/ledger/done", 0)
     if dropped >= min_drops and dropped / (dropped + written) > max_drop_rate:
         found.append(f"{dropped} of {dropped + written} articles dropped (over {max_drop_rate:.0%})")
     for cid, before in sorted(previous.items()):
@@ -76,10 +83,13 @@ class RunHealth:
         categories = state.get("categories", {})
         found = problems(stats.get_stats(), categories, self.max_drop_rate, self.min_drops)
         counts = category_counts(stats.get_stats())
-        if counts:
-            categories.update(counts)
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(self.path, json.dumps({"categories": categories}, indent=1).encode("utf-8"))
         if found:
             stats.set_value(FAILED_STAT, "; ".join(found))
             logger.error("Run failed: %s", "; ".join(found))
+        if counts:
+            categories.update(counts)
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                atomic_write(self.path, json.dumps({"categories": categories}, indent=1).encode("utf-8"))
+            except OSError as exc:
+                logger.error("Could not save the category counts to %s: %s", self.path, exc.strerror or exc)

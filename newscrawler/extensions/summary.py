@@ -7,18 +7,19 @@ from pathlib import Path
 from scrapy import signals
 
 from newscrawler.extensions.health import FAILED_STAT
+from newscrawler.files import atomic_write
+from newscrawler.outcomes import drops_by_reason
 
 logger = logging.getLogger(__name__)
 
 
 def summarize(stats: dict, output_dir: str) -> dict:
-    dropped = {
-        key.rsplit("/", 1)[-1]: value
-        for key, value in stats.items()
-        if key.startswith("newscrawler/validate/dropped/")
-    }
+    dropped = drops_by_reason(stats)
     return {
-        "written": stats.get("newscrawler/posts/written", 0),
+        # Written whole and marked done: a post without its JSON line is
+        # removed again, and does not count.
+        "written": stats.get("newscrawler/ledger/done", 0),
+        "not_written": stats.get("newscrawler/write/failed", 0),
         "skipped_known": stats.get("newscrawler/listing/known_skipped", 0),
         "skipped_duplicate": stats.get("newscrawler/dedupe/duplicate", 0),
         "dropped": sum(dropped.values()),
@@ -61,8 +62,11 @@ class RunSummary:
         logger.info(
             "Summary: %(written)d posts written, %(skipped_known)d known and "
             "%(skipped_duplicate)d duplicate articles skipped, %(dropped)d dropped, "
-            "%(not_found)d not found, %(failed)d failed; output in %(output_dir)s",
+            "%(not_found)d not found, %(failed)d failed, %(not_written)d not written; output in %(output_dir)s",
             summary,
         )
         if self.path:
-            Path(self.path).write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
+            try:
+                atomic_write(Path(self.path), json.dumps(summary, ensure_ascii=False, indent=2).encode("utf-8"))
+            except OSError as exc:
+                logger.error("Could not write the run summary to %s: %s", self.path, exc.strerror or exc)

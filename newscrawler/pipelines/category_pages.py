@@ -4,6 +4,7 @@
 from pathlib import Path
 
 from newscrawler.files import atomic_write, child_path, remove_stale_temps
+from newscrawler.outcomes import ArticleNotWritten
 from newscrawler.postformat import category_page_path, render_category_page
 
 
@@ -21,6 +22,14 @@ class CategoryPagePipeline:
         slug = item.category
         if slug in self.seen:
             return item
+        try:
+            self._write(item, slug)
+        except (OSError, ValueError) as exc:
+            raise ArticleNotWritten.from_error("category page", exc) from None
+        self.seen.add(slug)
+        return item
+
+    def _write(self, item, slug: str) -> None:
         folder_name, _, name = category_page_path(item).rpartition("/")
         folder = child_path(self.output_dir, folder_name)
         folder.mkdir(parents=True, exist_ok=True)
@@ -29,5 +38,3 @@ class CategoryPagePipeline:
         if not path.exists():
             atomic_write(path, render_category_page(item.media, slug).encode("utf-8"))
             self.stats.inc_value("newscrawler/category_pages/written")
-        self.seen.add(slug)
-        return item

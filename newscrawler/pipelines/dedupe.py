@@ -1,13 +1,19 @@
-"""Claim each infoCode in the shared store; drop the ones already claimed."""
+"""Claim each infoCode in the shared store; drop the ones already claimed;
+settle the claims of articles that end without being written."""
 
+import logging
 from pathlib import Path
 
 from scrapy import signals
 from scrapy.exceptions import DropItem
 
-from newscrawler.pipelines.validate import InvalidArticle
-from newscrawler.recovery import settle_stale_claims
-from newscrawler.store import open_store
+from newscrawler.outcomes import ArticleNotWritten, RejectedArticle
+from newscrawler.recovery import settle_stale_claims, undo
+from newscrawler.store import StoreError, open_store
+
+logger = logging.getLogger(__name__)
+
+OUTPUT_UNWRITABLE = "output_unwritable"
 
 
 class DuplicateArticle(DropItem):
@@ -16,27 +22,32 @@ class DuplicateArticle(DropItem):
 
 
 class DedupePipeline:
-    """Claims the code before any file is written. A claim whose writing
-    fails is given back, so a later run writes the article. An article the
-    validator dropped is remembered as rejected, so runs skip it until
-    ``RECHECK_REJECTED_AFTER`` seconds have passed."""
+    """Claims the code before any file is written. An article that is
+    rejected (`RejectedArticle`) is remembered as such, so runs skip it
+    until ``RECHECK_REJECTED_AFTER`` seconds have passed. An article whose
+    writing fails (`ArticleNotWritten`, or any error in a pipeline) has
+    its post removed and its claim released, so a later run writes it; a
+    failure of the machine (full or read-only disk, store gone) stops the
+    run, which then exits 1."""
 
-    def __init__(self, settings, stats):
-        self.settings = settings
-        self.stats = stats
-        self.jsonl_path = Path(settings["OUTPUT_DIR"]) / "items.jsonl"
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.settings = crawler.settings
+        self.stats = crawler.stats
+        self.output_dir = Path(self.settings["OUTPUT_DIR"])
         self.store = None
+        self.stopping = False
 
     @classmethod
     def from_crawler(cls, crawler):
-        pipeline = cls(crawler.settings, crawler.stats)
+        pipeline = cls(crawler)
         crawler.signals.connect(pipeline.item_error, signal=signals.item_error)
         crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
         return pipeline
 
     def open_spider(self, spider):
         self.store = open_store(self.settings)
-        completed, released = settle_stale_claims(self.store, self.jsonl_path)
+        completed, released = settle_stale_claims(self.store, self.output_dir)
         if completed or released:
             self.stats.set_value("newscrawler/dedupe/stale_completed", completed)
             self.stats.set_value("newscrawler/dedupe/stale_released", released)
@@ -46,18 +57,47 @@ class DedupePipeline:
 
     def process_item(self, item, spider):
         # The spider usually claimed the code before fetching it.
-        if self.store.holds(item.info_code) or self.store.claim(item.info_code):
+        try:
+            claimed = self.store.holds(item.info_code) or self.store.claim(item.info_code)
+        except StoreError as exc:
+            raise ArticleNotWritten(str(exc), kind="store", environment=True) from None
+        if claimed:
             self.stats.inc_value("newscrawler/dedupe/claimed")
             return item
         self.stats.inc_value("newscrawler/dedupe/duplicate")
         raise DuplicateArticle(item.info_code)
 
     def item_dropped(self, item, response, exception, spider):
-        if isinstance(exception, InvalidArticle) and self.store is not None:
-            self.store.reject(str(item.info_code), exception.reason)
+        code = getattr(item, "info_code", None)
+        if isinstance(exception, RejectedArticle):
+            self._settle(str(code), lambda: self.store.reject(str(code), exception.reason))
+        elif isinstance(exception, ArticleNotWritten):
+            self.stats.inc_value("newscrawler/write/failed")
+            self.stats.inc_value(f"newscrawler/write/failed/{exception.kind}")
+            self._settle(code, lambda: undo(self.store, code, self.output_dir))
+            if exception.environment:
+                self.stop_run(spider, exception.cause)
 
     def item_error(self, item, response, spider, failure):
+        # A bug, not a fault of the source or the machine: Scrapy logged
+        # the traceback; the article is given back and the run fails.
+        self.stats.inc_value("newscrawler/item/errors")
         code = getattr(item, "info_code", None)
-        if code and self.store is not None:
-            self.store.release(code)
-            self.stats.inc_value("newscrawler/dedupe/released_on_error")
+        self._settle(code, lambda: undo(self.store, code, self.output_dir))
+
+    def _settle(self, code, action) -> None:
+        if not code or self.store is None:
+            return
+        try:
+            action()
+        except (StoreError, OSError) as exc:
+            # Left pending: the next run settles it from the files.
+            logger.error("Could not give back the claim of %s: %s", code, exc)
+
+    def stop_run(self, spider, cause: str) -> None:
+        if self.stopping:
+            return
+        self.stopping = True
+        logger.error("Stopping the run: the output cannot be written (%s). Articles not written are "
+                     "given back and fetched by the next run.", cause)
+        self.crawler.engine.close_spider(spider, OUTPUT_UNWRITABLE)

@@ -1,11 +1,15 @@
 """Append one JSON line per new article to ``OUTPUT_DIR/items.jsonl``."""
 
+import fcntl
 import json
 import logging
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 from itemadapter import ItemAdapter
+
+from newscrawler.outcomes import ArticleNotWritten
 
 logger = logging.getLogger(__name__)
 
@@ -16,31 +20,62 @@ FIELDS = (
 )
 
 
+@contextmanager
+def locked(fd: int):
+    """Every process appending to the file, and every repair, takes this
+    lock: a line is never cut, nor appended onto, while another is written."""
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+def cut_partial_tail(fd: int) -> int:
+    """With the lock held: cut bytes after the last newline (a line a
+    killed or failed writer left unfinished); return how many."""
+    size = os.fstat(fd).st_size
+    if size == 0 or os.pread(fd, 1, size - 1) == b"\n":
+        return 0
+    keep, end = 0, size
+    while end > 0:
+        start = max(0, end - 65536)
+        newline = os.pread(fd, end - start, start).rfind(b"\n")
+        if newline >= 0:
+            keep = start + newline + 1
+            break
+        end = start
+    os.ftruncate(fd, keep)
+    return size - keep
+
+
 def repair_partial_last_line(path: Path) -> int:
-    """Cut a last line that a killed run left without its newline; return
-    how many bytes were cut."""
+    """Cut a partial last line of the file at `path`, under the lock."""
     if not path.exists():
         return 0
-    with open(path, "rb+") as f:
-        size = f.seek(0, os.SEEK_END)
-        if size == 0:
-            return 0
-        f.seek(size - 1)
-        if f.read(1) == b"\n":
-            return 0
-        keep = 0
-        chunk_end = size
-        while chunk_end > 0:
-            start = max(0, chunk_end - 65536)
-            f.seek(start)
-            chunk = f.read(chunk_end - start)
-            newline = chunk.rfind(b"\n")
-            if newline >= 0:
-                keep = start + newline + 1
-                break
-            chunk_end = start
-        f.truncate(keep)
-        return size - keep
+    fd = os.open(path, os.O_RDWR)
+    try:
+        with locked(fd):
+            return cut_partial_tail(fd)
+    finally:
+        os.close(fd)
+
+
+def append_line(fd: int, line: bytes) -> int:
+    """Append `line` whole or not at all, under the lock: a write that fails
+    part-way (a full disk) is cut off again. Return the bytes of a partial
+    line left by someone else that were cut first."""
+    with locked(fd):
+        repaired = cut_partial_tail(fd)
+        size = os.fstat(fd).st_size
+        try:
+            view = memoryview(line)
+            while view:
+                view = view[os.write(fd, view):]
+        except BaseException:
+            os.ftruncate(fd, size)
+            raise
+    return repaired
 
 
 def json_line(item) -> bytes:
@@ -61,20 +96,24 @@ class JsonLinesPipeline:
 
     def open_spider(self, spider):
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        if cut := repair_partial_last_line(self.path):
-            logger.warning("Cut a partial last line of %d bytes from %s (left by a killed run)", cut, self.path)
-            self.stats.set_value("newscrawler/jsonl/repaired_bytes", cut)
-        self.fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        # O_RDWR, not O_WRONLY: cut_partial_tail reads the file's end.
+        self.fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+        with locked(self.fd):
+            self._repaired(cut_partial_tail(self.fd))
 
     def close_spider(self, spider):
         os.close(self.fd)
 
+    def _repaired(self, cut: int) -> None:
+        if cut:
+            logger.warning("Cut a partial last line of %d bytes from %s (left by a killed run)", cut, self.path)
+            self.stats.inc_value("newscrawler/jsonl/repaired_bytes", cut)
+
     def process_item(self, item, spider):
-        line = json_line(item)
-        # One write() of the whole line on an O_APPEND descriptor: lines of
-        # concurrent processes never interleave.
-        written = os.write(self.fd, line)
-        if written != len(line):
-            raise OSError(f"short write to {self.path}: {written} of {len(line)} bytes")
+        try:
+            line = json_line(item)
+            self._repaired(append_line(self.fd, line))
+        except (OSError, ValueError) as exc:  # UnicodeEncodeError is a ValueError
+            raise ArticleNotWritten.from_error("items.jsonl", exc) from None
         self.stats.inc_value("newscrawler/jsonl/written")
         return item

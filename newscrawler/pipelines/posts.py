@@ -1,35 +1,84 @@
-"""Write the Jekyll post of each new article, atomically."""
+"""Write the Jekyll post of each new article, never over another's."""
 
+import hashlib
 import logging
 from pathlib import Path
 
-from newscrawler.files import atomic_write, child_path, remove_stale_temps
+from newscrawler.files import child_path, create_new, remove_stale_temps
+from newscrawler.outcomes import ArticleNotWritten, RejectedArticle
 from newscrawler.postformat import post_filename, render_post
+from newscrawler.store import StoreError, open_store
 
 logger = logging.getLogger(__name__)
 
 
+class PostNameTaken(RejectedArticle):
+    stats_prefix = "newscrawler/posts/dropped"
+
+    def __init__(self, names: list[str]):
+        super().__init__("post_name_taken", f"{' and '.join(names)} belong to other articles")
+
+
+def alternative_name(name: str, info_code: str) -> str:
+    """``{date}-{id}-{hash of the infoCode}.md``: the name of a post whose
+    first choice another article holds (rolling news ids are not unique)."""
+    digest = hashlib.sha1(info_code.encode("utf-8")).hexdigest()[:8]
+    return f"{name.removesuffix('.md')}-{digest}.md"
+
+
 class MarkdownPostPipeline:
     """``OUTPUT_DIR/_posts/{date}-{infoCode}.md`` in the seed's layout;
-    ``SITE_URL`` is the host of the back links."""
+    ``SITE_URL`` is the host of the back links. The name is reserved in
+    the store before the file is made, and the file is only ever created,
+    never replaced: no post overwrites another article's."""
 
-    def __init__(self, output_dir: Path, site: str, stats):
+    def __init__(self, output_dir: Path, site: str, settings, stats):
         self.folder = output_dir / "_posts"
         self.site = site
+        self.settings = settings
         self.stats = stats
+        self.store = None
 
     @classmethod
     def from_crawler(cls, crawler):
         settings = crawler.settings
-        return cls(Path(settings["OUTPUT_DIR"]), settings["SITE_URL"], crawler.stats)
+        return cls(Path(settings["OUTPUT_DIR"]), settings["SITE_URL"], settings, crawler.stats)
 
     def open_spider(self, spider):
         self.folder.mkdir(parents=True, exist_ok=True)
         if removed := remove_stale_temps(self.folder):
             logger.info("Removed %d half-written posts left by a killed run", removed)
+        self.store = open_store(self.settings)
+
+    def close_spider(self, spider):
+        self.store.close()
 
     def process_item(self, item, spider):
-        path = child_path(self.folder, post_filename(item))
-        atomic_write(path, render_post(item, self.site).encode("utf-8"))
-        self.stats.inc_value("newscrawler/posts/written")
-        return item
+        try:
+            data = render_post(item, self.site).encode("utf-8")
+            first = post_filename(item)
+            names = [first, alternative_name(first, item.info_code)]
+            for name in names:
+                if self._write(item.info_code, name, data):
+                    self.stats.inc_value("newscrawler/posts/written")
+                    return item
+        except StoreError as exc:
+            raise ArticleNotWritten(f"post: {exc}", kind="store", environment=True) from None
+        except (OSError, ValueError) as exc:  # UnicodeEncodeError is a ValueError
+            raise ArticleNotWritten.from_error("post", exc) from None
+        self.stats.inc_value(PostNameTaken.stats_prefix)
+        self.stats.inc_value(f"{PostNameTaken.stats_prefix}/post_name_taken")
+        raise PostNameTaken(names)
+
+    def _write(self, info_code: str, name: str, data: bytes) -> bool:
+        """Reserve `name` and create the file; False if either is taken."""
+        path = child_path(self.folder, name)
+        if not self.store.reserve_post(info_code, name):
+            return False
+        try:
+            create_new(path, data)
+        except FileExistsError:  # a file the store does not know of (an older release's)
+            self.store.reserve_post(info_code, None)
+            logger.warning("Post %s exists but is not %s's: writing it under another name", name, info_code)
+            return False
+        return True

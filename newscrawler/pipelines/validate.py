@@ -2,18 +2,15 @@
 
 import re
 
-from scrapy.exceptions import DropItem
-
 from newscrawler.logformatter import short_repr
+from newscrawler.outcomes import RejectedArticle
 
 INFO_CODE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 STATS_PREFIX = "newscrawler/validate/dropped"
 
 
-class InvalidArticle(DropItem):
-    def __init__(self, reason: str, detail: str):
-        super().__init__(f"{reason}: {detail}", log_level="WARNING")
-        self.reason = reason
+class InvalidArticle(RejectedArticle):
+    stats_prefix = STATS_PREFIX
 
 
 def problem(item) -> tuple[str, str] | None:

@@ -3,6 +3,7 @@
 import logging
 import zlib
 from datetime import datetime, timezone
+from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import scrapy
@@ -16,8 +17,10 @@ from newscrawler.pages.article import (
     article_from_text_endpoint,
     decode_text_endpoint,
 )
+from newscrawler.middlewares.samesite import OffsiteRefused, same_site
 from newscrawler.pages.share import share_page_answer
-from newscrawler.store import open_store
+from newscrawler.recovery import settle_own_claims
+from newscrawler.store import StoreError, open_store
 
 logger = logging.getLogger(__name__)
 
@@ -71,12 +74,44 @@ class ArticleSpider(scrapy.Spider):
         spider.splash_url = settings.get("SPLASH_URL")
         spider.splash_args = {"wait": settings.getfloat("SPLASH_WAIT"), "timeout": settings.getfloat("SPLASH_TIMEOUT")}
         spider.splash_retries = settings.getint("SPLASH_RETRIES")
+        spider.output_dir = Path(settings["OUTPUT_DIR"])
         spider.seen = open_store(settings)
         crawler.signals.connect(spider.close_store, signal=scrapy.signals.spider_closed)
         return spider
 
-    def close_store(self, spider):
-        self.seen.close()
+    def close_store(self, spider, reason):
+        """Whatever ended the run (finished, Ctrl-C, a failure, `scrapy
+        parse`): give back the claims of articles it did not write."""
+        try:
+            _, released = settle_own_claims(self.seen, self.output_dir)
+            if released:
+                self.stats.set_value("newscrawler/claims/released_at_close", released)
+                logger.info("Gave back %d claimed articles this run did not write (the next run fetches them)",
+                            released)
+            self.record_walks()
+        except (StoreError, OSError) as exc:
+            logger.error("Could not settle this run's claims (%s): the next run does", exc)
+        finally:
+            self.seen.close()
+
+    def record_walks(self) -> None:
+        """Listing walks to remember at the end of a run (category spider)."""
+
+    def store_failed(self, exc: StoreError) -> None:
+        """The store cannot be used: stop the run, in one line."""
+        self.stats.inc_value("newscrawler/store/failed")
+        if not getattr(self, "_store_failed", False):
+            self._store_failed = True
+            logger.error("Stopping the run: %s", exc)
+            self.crawler.engine.close_spider(self, "store_unavailable")
+
+    def on_site(self, url: str, what: str) -> bool:
+        """Whether `url` may be followed; a link off the site is counted."""
+        if same_site(url, self.base_url):
+            return True
+        self.stats.inc_value("newscrawler/offsite/refused")
+        logger.warning("Not following %s %s: it is not on the crawled site %s", what, url, self.base_url)
+        return False
 
     @property
     def stats(self):
@@ -118,7 +153,12 @@ class ArticleSpider(scrapy.Spider):
         for entry in entries:
             if self.shard and not in_shard(entry.info_code, self.shard):
                 continue
-            if not self.seen.claim(entry.info_code):
+            try:
+                claimed = self.seen.claim(entry.info_code)
+            except StoreError as exc:
+                self.store_failed(exc)
+                break
+            if not claimed:
                 self.stats.inc_value("newscrawler/listing/known_skipped")
                 continue
             self.stats.inc_value("newscrawler/article/requested")
@@ -206,8 +246,19 @@ class ArticleSpider(scrapy.Spider):
 
     def article_gone(self, entry, exc, url):
         self.stats.inc_value("newscrawler/article/not_found")
-        self.seen.reject(entry.info_code, "not_found")
+        self.settle(entry.info_code, "not_found")
         logger.info("Article %s is gone (%s): %s", entry.info_code, exc, url)
+
+    def settle(self, info_code: str, rejected_for: str | None) -> None:
+        """Reject the claim of an article that makes no post (`rejected_for`
+        a reason), or release it (None) so a later run fetches it."""
+        try:
+            if rejected_for:
+                self.seen.reject(info_code, rejected_for)
+            else:
+                self.seen.release(info_code)
+        except StoreError as exc:
+            self.store_failed(exc)
 
     def listing_failed(self, failure):
         self.stats.inc_value("newscrawler/listing/failed")
@@ -215,8 +266,15 @@ class ArticleSpider(scrapy.Spider):
                      failure.request.url, failure.getErrorMessage())
 
     def article_failed(self, failure):
+        code = failure.request.cb_kwargs["entry"].info_code
+        if failure.check(OffsiteRefused):
+            self.stats.inc_value("newscrawler/article/dropped")
+            self.stats.inc_value("newscrawler/article/dropped/offsite_redirect")
+            self.settle(code, "offsite_redirect")
+            logger.warning("Dropped article %s: offsite_redirect: %s", code, failure.getErrorMessage())
+            return
         self.stats.inc_value("newscrawler/article/failed")
-        self.seen.release(failure.request.cb_kwargs["entry"].info_code)
+        self.settle(code, None)
         logger.error("Gave up on article %s: %s (the next run fetches it again)",
                      failure.request.url, failure.getErrorMessage())
 
@@ -229,5 +287,5 @@ class ArticleSpider(scrapy.Spider):
             return
         self.stats.inc_value(f"newscrawler/{what}/failed")
         if entry := response.request.cb_kwargs.get("entry"):
-            self.seen.release(entry.info_code)
+            self.settle(entry.info_code, None)
         logger.error("Gave up on %s %s after retries: %s", what, response.url, reason)

@@ -7,7 +7,9 @@ import scrapy
 
 from newscrawler.extensions.health import CATEGORY_STAT
 from newscrawler.pages.listing import category_id, parse_category_index, parse_listing
-from newscrawler.spiders.base import ArticleSpider
+from newscrawler.spiders.base import ArticleSpider, in_shard
+from newscrawler.store import StoreError
+from newscrawler.walks import PAGE_LIMIT, PRUNE_AT, REPEAT, SETTLED, WATERMARK, Walk
 
 logger = logging.getLogger(__name__)
 
@@ -15,38 +17,30 @@ logger = logging.getLogger(__name__)
 class CategorySpider(ArticleSpider):
     """``-a categories=cid,cid`` (default: every category of the index).
 
-    With ``INCREMENTAL_STOP`` (default on), a run stops walking a category
-    at the first listing page whose articles are all known, once an earlier
-    run walked that category to its end and finished: listings are newest
-    first, so everything further down is known too."""
+    Each category is walked from its first listing page down to its
+    watermark (``INCREMENTAL_STOP``), its last page, a page it has seen
+    already, or ``CATEGORY_MAX_PAGES``; see `newscrawler.walks` for when a
+    walk counts as complete and moves the watermark."""
 
     name = "category"
 
     def __init__(self, base_url=None, categories=None, **kwargs):
         super().__init__(base_url, **kwargs)
         self.categories = [c.strip() for c in categories.split(",") if c.strip()] if categories else None
-        self.walked_to_end: set[str] = set()
+        self.walks: dict[str, Walk] = {}
 
     def walk_key(self, cid: str) -> str:
         return f"category:{cid}" + (f"#{self.shard[0]}/{self.shard[1]}" if self.shard else "")
 
-    def closed(self, reason):
-        failed = sum(self.stats.get_value(f"newscrawler/{what}/failed", 0) for what in ("listing", "article"))
-        if reason == "finished" and not failed:
-            for cid in self.walked_to_end:
-                self.seen.complete_walk(self.walk_key(cid))
-
-    @property
-    def incremental(self) -> bool:
-        return self.crawler.settings.getbool("INCREMENTAL_STOP")
-
     def site_requests(self):
         if self.categories:
             for cid in self.categories:
-                yield scrapy.Request(f"{self.base_url}/category/{quote(cid)}.html", self.parse_listing,
-                                     errback=self.listing_failed)
+                yield self.listing_request(f"{self.base_url}/category/{quote(cid)}.html", cid)
         else:
             yield scrapy.Request(f"{self.base_url}/category/", self.parse_index, errback=self.listing_failed)
+
+    def listing_request(self, url: str, cid: str) -> scrapy.Request:
+        return scrapy.Request(url, self.parse_listing, cb_kwargs={"cid": cid}, errback=self.listing_failed)
 
     def parse_index(self, response):
         links = parse_category_index(response)
@@ -54,19 +48,73 @@ class CategorySpider(ArticleSpider):
             logger.error("No category in the index at %s: has the source changed?", response.url)
             self.stats.inc_value("newscrawler/index/empty")
         for link in links:
-            yield response.follow(link.url, self.parse_listing, errback=self.listing_failed)
+            if self.on_site(link.url, "category link"):
+                yield self.listing_request(link.url, link.cid)
 
-    def parse_listing(self, response):
+    def parse_listing(self, response, cid=None):
+        cid = cid or category_id(response.url)
         page = parse_listing(response)
-        cid = category_id(response.url)
         self.stats.inc_value("newscrawler/listing/pages")
         self.stats.inc_value(CATEGORY_STAT.format(cid=cid), len(page.entries))
+        walk = self.walks.get(cid) or self.start_walk(cid)
+        if walk.end:  # the same category reached twice (listed twice in the index)
+            return
         requests = self.follow_entries(page.entries, page.name)
         yield from requests
-        if not page.next_url:
-            self.walked_to_end.add(cid)
-        elif requests or not self.incremental or not self.seen.walk_completed(self.walk_key(cid)):
-            yield response.follow(page.next_url, self.parse_listing, errback=self.listing_failed)
-        else:
+        new = {request.cb_kwargs["entry"].info_code for request in requests}
+        try:
+            self.track_unsettled(walk, page.entries, new)
+        except StoreError as exc:
+            self.store_failed(exc)
+            return
+        next_url = page.next_url if page.next_url and self.on_site(page.next_url, "next page") else None
+        incremental = self.crawler.settings.getbool("INCREMENTAL_STOP")
+        max_pages = self.crawler.settings.getint("CATEGORY_MAX_PAGES")
+        end = walk.next_step(response.url, [e.info_code for e in page.entries], new, next_url,
+                             max_pages=max_pages, incremental=incremental)
+        if end is None:
+            yield self.listing_request(next_url, cid)
+        elif end == WATERMARK:
             self.stats.inc_value("newscrawler/listing/stopped_early")
-            self.walked_to_end.add(cid)
+        elif end == REPEAT:
+            self.stats.inc_value("newscrawler/listing/repeated")
+            logger.warning("Category %s: page %d repeats a page already walked; the walk ends there", cid, walk.pages)
+        elif end == PAGE_LIMIT:
+            self.stats.inc_value("newscrawler/listing/page_limit")
+            logger.warning("Category %s: stopped after CATEGORY_MAX_PAGES=%d pages; the listing goes on (%s)",
+                           cid, max_pages, page.next_url)
+
+    def start_walk(self, cid: str) -> Walk:
+        key = self.walk_key(cid)
+        try:
+            watermark = self.seen.walk_markers(key) or []
+        except StoreError as exc:
+            self.store_failed(exc)
+            watermark = []
+        walk = self.walks[cid] = Walk(key, frozenset(watermark))
+        return walk
+
+    def track_unsettled(self, walk: Walk, entries, new: set[str]) -> None:
+        """Remember the listed codes of this process's share that are not
+        written or rejected yet: the walk is complete once they all are."""
+        mine = [e.info_code for e in entries if not self.shard or in_shard(e.info_code, self.shard)]
+        known = [code for code in mine if code not in new]
+        states = self.seen.states(known) if known else {}
+        walk.unsettled.update(new)
+        walk.unsettled.update(code for code in known if states.get(code) not in SETTLED)
+        if len(walk.unsettled) > PRUNE_AT:
+            walk.prune(self.seen.states(walk.unsettled))
+
+    def record_walks(self) -> None:
+        unsettled = set().union(*(walk.unsettled for walk in self.walks.values()))
+        states = self.seen.states(unsettled) if unsettled else {}
+        for cid, walk in sorted(self.walks.items()):
+            if walk.complete(states) and walk.first_page:
+                self.seen.complete_walk(walk.key, walk.first_page)
+                self.stats.inc_value("newscrawler/walk/complete")
+            else:
+                self.stats.inc_value("newscrawler/walk/incomplete")
+                left = sum(states.get(code) not in SETTLED for code in walk.unsettled)
+                why = f"{left} listed article(s) not written" if walk.end else "it did not reach its end"
+                logger.info("The walk of category %s is not complete (%s): the next run walks down to its "
+                            "last complete walk again", cid, why)

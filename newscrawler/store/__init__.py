@@ -2,10 +2,10 @@
 
 from pathlib import Path
 
-from newscrawler.store.base import SeenStore
+from newscrawler.store.base import DONE, PENDING, REJECTED, SeenStore, StoreError
 from newscrawler.store.sqlite import SQLiteSeenStore
 
-__all__ = ["SeenStore", "SQLiteSeenStore", "open_store", "store_uri"]
+__all__ = ["DONE", "PENDING", "REJECTED", "SeenStore", "SQLiteSeenStore", "StoreError", "open_store", "store_uri"]
 
 
 def store_uri(settings) -> str:

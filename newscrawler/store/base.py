@@ -2,18 +2,32 @@
 
 from typing import Protocol
 
+# Claim states.
+PENDING, DONE, REJECTED = "pending", "done", "rejected"
+
+
+class StoreError(Exception):
+    """The store cannot be read or written (disk full, read-only, locked
+    for too long): an environment fault, reported in one line."""
+
 
 class SeenStore(Protocol):
     """Claims on infoCodes, shared by the runs and processes using one store.
 
-    A claim is *pending* until `complete` makes it *done*. Claims of a run
-    that died are `stale_claims`; the next run adopts each and completes
-    or releases it (see `newscrawler.recovery`).
+    A claim is *pending* until `complete` makes it *done*. A pending claim
+    may reserve the file name of the article's post (`reserve_post`): no
+    two articles ever hold one name, so no post overwrites another. Claims
+    of a run that died are `stale_claims`; the next run adopts each and
+    completes or releases it (see `newscrawler.recovery`).
+
+    Every method raises `StoreError` when the store itself fails.
     """
 
+    owner: str
+
     def known(self, info_code: str) -> bool:
-        """True if the code is done, pending in a live run, or rejected
-        recently: a crawler need not fetch it."""
+        """True if the code is done, pending, or rejected recently: a
+        crawler need not fetch it."""
 
     def claim(self, info_code: str) -> bool:
         """Take the code for this process; False if it is done, pending, or
@@ -22,28 +36,45 @@ class SeenStore(Protocol):
     def holds(self, info_code: str) -> bool:
         """True if this process has the code pending."""
 
+    def states(self, info_codes) -> dict[str, str]:
+        """The state of each of `info_codes` the store knows."""
+
     def reject(self, info_code: str, reason: str) -> None:
         """Remember that the code made no post (dropped, not found), so that
         runs skip it until it is due for a recheck. Never undoes done, nor
         another process's claim."""
 
-    def walk_completed(self, key: str) -> bool:
-        """True if a run walked the listing `key` to its end and finished."""
+    def reserve_post(self, info_code: str, name: str | None) -> bool:
+        """Reserve the post file name `name` for this process's pending
+        claim of `info_code` (None: give it up); False if another article
+        holds that name."""
 
-    def complete_walk(self, key: str) -> None:
-        """Record that this run walked the listing `key` to its end."""
+    def post_name(self, info_code: str) -> str | None:
+        """The post file name reserved for the code, if any."""
 
     def complete(self, info_code: str) -> None:
         """Mark a claimed code done: its files are written."""
 
     def release(self, info_code: str) -> None:
-        """Give back a pending claim of this process (writing it failed)."""
+        """Give back a pending claim of this process (and its post name)."""
 
-    def stale_claims(self) -> list[str]:
-        """Codes pending for processes that are gone (or for too long)."""
+    def pending_mine(self) -> list[str]:
+        """The codes this process has pending."""
 
-    def adopt(self, info_code: str) -> None:
-        """Make a stale claim this process's, to complete or release it."""
+    def stale_claims(self) -> list[tuple[str, str]]:
+        """(code, owner) of claims pending for processes that are gone (or
+        for too long)."""
+
+    def adopt(self, info_code: str, owner: str) -> bool:
+        """Make a stale claim of `owner` this process's, to complete or
+        release it; False if another process adopted it first."""
+
+    def walk_markers(self, key: str) -> list[str] | None:
+        """The first listing page's codes of the last complete walk of the
+        listing `key` (see `newscrawler.walks`), or None."""
+
+    def complete_walk(self, key: str, markers: list[str]) -> None:
+        """Record a complete walk of the listing `key`, and its markers."""
 
     def done_codes(self) -> set[str]:
         """Every code marked done."""
