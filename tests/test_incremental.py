@@ -2,10 +2,12 @@
 cost only themselves; N processes split a crawl with -a shard=I/N."""
 
 import subprocess
+import sys
 
 from newscrawler.replica import Corpus, ReplicaServer
 from tests.crawling import ENV, REPO_ROOT, crawl, crawl_command
 from tests.invariants import assert_written_exactly_once
+from tests.killpoints import with_kill_at
 
 
 def test_rerun_with_nothing_new_reads_one_listing_page_per_category(tmp_path):
@@ -62,3 +64,110 @@ def test_two_shards_split_the_crawl(tmp_path):
     assert text_requests == len(corpus.records), "each listed article fetched once, by one of the two"
     assert_written_exactly_once(output, corpus)
 
+
+
+# Gaps below the first page: a run that does not finish its walk (a page
+# given up, an article given up, a kill) must leave what it missed to the
+# next runs, never to nobody.
+
+def test_a_listing_page_given_up_is_walked_again(tmp_path):
+    corpus = Corpus.generate(size=120, seed=135)
+    output = tmp_path / "out"
+    with ReplicaServer(corpus) as replica:
+        assert crawl(output, replica.url).returncode == 0
+        corpus.add_live(60, cid="dzrb")
+        for page in (2, 3):
+            replica.outages[f"/category/dzrb.html?page={page}"] = 503
+        broken = crawl(output, replica.url, "-s", "RETRY_TIMES=1", "-s", "RETRY_BACKOFF_BASE=0.01")
+        replica.outages.clear()
+        healthy = [crawl(output, replica.url) for _ in range(2)]
+    assert broken.returncode == 1 and "Gave up on listing" in broken.log
+    assert 0 < broken.summary["written"] < 60
+    assert [run.returncode for run in healthy] == [0, 0], healthy[0].log[-2000:]
+    assert broken.summary["written"] + healthy[0].summary["written"] == 60
+    assert healthy[1].summary["written"] == 0
+    assert_written_exactly_once(output, corpus)
+
+
+def test_articles_given_up_below_the_first_page_are_fetched_later(tmp_path):
+    corpus = Corpus.generate(size=120, seed=136)
+    output = tmp_path / "out"
+    with ReplicaServer(corpus) as replica:
+        assert crawl(output, replica.url).returncode == 0
+        corpus.add_live(50, cid="zqsb")
+        deep = [r.info_code for r in corpus.listing("zqsb", 2) + corpus.listing("zqsb", 3) if r.live][::7]
+        for code in deep:
+            replica.outages[f"/NewsData/GetNewsText.do?id={code}"] = 503
+        broken = crawl(output, replica.url, "-s", "RETRY_TIMES=0")
+        replica.outages.clear()
+        healthy = crawl(output, replica.url)
+    assert broken.returncode == 1 and broken.summary["failed"] == len(deep)
+    assert healthy.returncode == 0 and healthy.summary["written"] == len(deep)
+    assert_written_exactly_once(output, corpus)
+
+
+def test_a_run_killed_after_the_first_page_leaves_nothing_behind(tmp_path):
+    corpus = Corpus.generate(size=120, seed=137)
+    output = tmp_path / "out"
+    with ReplicaServer(corpus) as replica:
+        assert crawl(output, replica.url).returncode == 0
+        corpus.add_live(60, cid="dzrb")
+        killed = crawl(output, replica.url, "-a", "categories=dzrb", *with_kill_at(900, 22))
+        healthy = [crawl(output, replica.url) for _ in range(2)]
+    assert killed.returncode == -9
+    assert [run.returncode for run in healthy] == [0, 0], healthy[0].log[-2000:]
+    assert healthy[1].summary["written"] == 0
+    assert_written_exactly_once(output, corpus)
+
+
+def test_a_walk_that_overlaps_another_runs_pending_articles_is_not_complete(tmp_path):
+    # Run B meets articles run A has claimed; A is killed before writing
+    # them. B's walk must not become the watermark: the next run walks down
+    # to them and writes them.
+    corpus = Corpus.generate(size=120, seed=138)
+    output = tmp_path / "out"
+    with ReplicaServer(corpus) as replica:
+        assert crawl(output, replica.url).returncode == 0
+        corpus.add_live(45, cid="dzrb")
+        deep = [r.info_code for r in corpus.listing("dzrb", 2)]
+        holder = subprocess.Popen(
+            [sys.executable, "-c", HOLD_CLAIMS, str(output / "dedupe.sqlite3"), *deep],
+            stdout=subprocess.PIPE, text=True)
+        assert holder.stdout.readline().strip() == "claimed"
+        overlapping = crawl(output, replica.url)
+        holder.kill()
+        holder.wait()
+        healthy = crawl(output, replica.url)
+    assert overlapping.summary["written"] == 45 - len(deep)
+    assert "is not complete" in overlapping.log
+    assert healthy.returncode == 0 and healthy.summary["written"] == len(deep)
+    assert_written_exactly_once(output, corpus)
+
+
+HOLD_CLAIMS = """
+import sys, time
+from newscrawler.store import SQLiteSeenStore
+store = SQLiteSeenStore(sys.argv[1])
+for code in sys.argv[2:]:
+    assert store.claim(code)
+print("claimed", flush=True)
+time.sleep(600)
+"""
+
+
+def test_an_endless_listing_stops_at_the_page_limit(tmp_path):
+    corpus = Corpus.generate(size=60, seed=139)
+    corpus.categories["dzrb"].pager = "endless"
+    corpus.categories["cqrb"].pager = "stuck"
+    output = tmp_path / "out"
+    with ReplicaServer(corpus) as replica:
+        first = crawl(output, replica.url, "-s", "CATEGORY_MAX_PAGES=12", timeout=120)
+        pages_first = replica.hits["listing"]
+        again = crawl(output, replica.url, "-s", "CATEGORY_MAX_PAGES=12", timeout=120)
+        pages_again = replica.hits["listing"] - pages_first
+    assert "Category dzrb: stopped after CATEGORY_MAX_PAGES=12 pages" in first.log
+    assert "Category cqrb: page" in first.log and "repeats a page already walked" in first.log
+    stats = first.summary
+    assert stats["written"] == len(corpus.writable())
+    assert pages_again == len(corpus.categories), "both walks ended complete: the next run reads one page each"
+    assert again.summary["written"] == 0

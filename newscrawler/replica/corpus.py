@@ -65,6 +65,22 @@ class Category:
     name: str
     encoding: str
     records: list[Record] = field(default_factory=list)
+    pager: str = "normal"
+    """How the listing ends: ``normal`` (the last page has no next link),
+    ``endless`` (every page links a next one, listing codes never seen
+    before past the records), ``stuck`` (pages past the last repeat it,
+    with a next link)."""
+    next_href: str | None = None
+    """A next link to put on every page instead of the real one."""
+
+
+def _unlisted_record(category: Category, page: int, n: int) -> Record:
+    """An entry of an endless listing past its real records: a code the
+    text endpoint does not know."""
+    published = datetime(2020, 1, 1, tzinfo=BEIJING) - timedelta(minutes=page * PAGE_SIZE + n)
+    return Record(info_code=f"NWENDLESS{category.cid}{page:06d}{n:02d}", title="", listing_title="无尽列表",
+                  showtime="", listing_time=f"{published:%Y-%m-%d %H:%M}", media=category.name, text="",
+                  published=published, cids=[category.cid], defect=NOT_FOUND)
 
 
 class _Mess:
@@ -206,6 +222,8 @@ class Corpus:
         self._gone = {r.info_code for r in self.records.values() if r.defect == NOT_FOUND}
         self.seed, self.live_rate, self.live_started, self.live_count = 0, 0.0, datetime.now(BEIJING), 0
         self.sentences = (3, 9)
+        self.index_extra: list[tuple[str, str]] = []
+        """More (href, name) links for the category index (hostile tests)."""
 
     @classmethod
     def generate(cls, size: int = 300, seed: int = 1, anchor: datetime | None = None,
@@ -241,15 +259,17 @@ class Corpus:
         due = int((now - self.live_started).total_seconds() / 60 * self.live_rate)
         return self.add_live(due - self.live_count, now)
 
-    def add_live(self, count: int, now: datetime | None = None) -> int:
-        """Add `count` new records on top of their listings, now."""
+    def add_live(self, count: int, now: datetime | None = None, cid: str | None = None) -> int:
+        """Add `count` new records on top of their listings (of category
+        `cid` only, if given), now."""
         now = now or datetime.now(BEIJING)
         for _ in range(max(0, count)):
             self.live_count += 1
             rng = random.Random(f"{self.seed}:live:{self.live_count}")
             published = now if not self.live_rate else self.live_started + timedelta(
                 minutes=self.live_count / self.live_rate)
-            record = _make_record(rng, _Mess(rng), list(self.categories.values()), published, self.sentences)
+            homes = [self.categories[cid]] if cid else list(self.categories.values())
+            record = _make_record(rng, _Mess(rng), homes, published, self.sentences)
             record.live = True
             self.categories[record.cids[0]].records.insert(0, record)
             self.records[record.info_code] = record
@@ -301,11 +321,22 @@ class Corpus:
         return record.raw_answer if record else None
 
     def listing(self, cid: str, page: int) -> list[Record]:
-        records = self.categories[cid].records
-        return records[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+        category = self.categories[cid]
+        last = self.page_count(cid)
+        if page > last and category.pager == "stuck":
+            page = last
+        if page > last and category.pager == "endless":
+            return [_unlisted_record(category, page, n) for n in range(PAGE_SIZE)]
+        return category.records[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
 
     def page_count(self, cid: str) -> int:
         return max(1, -(-len(self.categories[cid].records) // PAGE_SIZE))
+
+    def page_exists(self, cid: str, page: int) -> bool:
+        return page >= 1 and (page <= self.page_count(cid) or self.categories[cid].pager != "normal")
+
+    def has_next(self, cid: str, page: int) -> bool:
+        return page < self.page_count(cid) or self.categories[cid].pager != "normal"
 
     def newest(self, count: int) -> list[Record]:
         return sorted(self.records.values(), key=lambda r: r.published, reverse=True)[:count]

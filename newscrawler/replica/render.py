@@ -41,9 +41,10 @@ def listing_time(record: Record, now: datetime) -> str:
 
 
 def category_index(corpus: Corpus) -> str:
+    links = [(f"/category/{quote(c.cid)}.html", c.name) for c in corpus.categories.values()]
     items = "".join(
-        f'<li><a href="/category/{quote(c.cid)}.html">{html.escape(c.name)}</a></li>'
-        for c in corpus.categories.values()
+        f'<li><a href="{html.escape(href)}">{html.escape(name)}</a></li>'
+        for href, name in links + corpus.index_extra
     )
     return (
         '<!DOCTYPE html><html><head><meta charset="utf-8"><title>新闻分类</title></head>'
@@ -63,8 +64,9 @@ def listing_page(corpus: Corpus, cid: str, page: int, now: datetime, meta_charse
             "  </li>\n"
         )
     pager = ""
-    if page < corpus.page_count(cid):
-        pager = f'<div class="pager"><a class="next" href="/category/{quote(cid)}.html?page={page + 1}">下一页</a></div>'
+    if corpus.has_next(cid, page):
+        href = category.next_href or f"/category/{quote(cid)}.html?page={page + 1}"
+        pager = f'<div class="pager"><a class="next" href="{html.escape(href)}">下一页</a></div>'
     return (
         f'<!DOCTYPE html><html><head><meta charset="{meta_charset}"><title>{html.escape(category.name)}</title>'
         '<style>.news-list li{margin:4px 0}</style></head><body>\n'

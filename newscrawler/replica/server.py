@@ -64,6 +64,12 @@ class _Handler(BaseHTTPRequestHandler):
             time.sleep(faults.latency)
         if route != "robots" and faults.active() and self._fault(faults, attempt):
             return
+        if self.path in replica.outages:
+            self._send(replica.outages[self.path], b"Service Unavailable", "text/plain")
+            return
+        if self.path in replica.redirects:
+            self._send(302, b"", "text/plain", location=replica.redirects[self.path])
+            return
         status, body, content_type = replica.answer(route, url.path, query)
         if (
             content_type.startswith("application/json") and status == 200 and faults.truncate_rate
@@ -86,8 +92,10 @@ class _Handler(BaseHTTPRequestHandler):
             return True
         return False
 
-    def _send(self, status: int, body: bytes, content_type: str):
+    def _send(self, status: int, body: bytes, content_type: str, location: str | None = None):
         self.send_response(status)
+        if location:
+            self.send_header("Location", location)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -120,6 +128,10 @@ class ReplicaServer:
         self.faults = faults or Faults()
         self.verbose = verbose
         self.hits: Counter = Counter()
+        self.outages: dict[str, int] = {}
+        """Request path (with its query) -> the status it answers, always."""
+        self.redirects: dict[str, str] = {}
+        """Request path (with its query) -> where it redirects (302)."""
         self._attempts: Counter = Counter()
         self._lock = threading.Lock()
         self._httpd = _Server((host, port), _Handler)
@@ -214,7 +226,7 @@ class ReplicaServer:
         if cid not in self.corpus.categories:
             return 404, b"Not Found", "text/plain"
         page = _int(query.get("page"), 1)
-        if not 1 <= page <= self.corpus.page_count(cid):
+        if not self.corpus.page_exists(cid, page):
             return 404, b"Not Found", "text/plain"
         encoding = self.corpus.categories[cid].encoding
         now = datetime.now(BEIJING)
