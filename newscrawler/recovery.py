@@ -73,8 +73,9 @@ def settle_stale_claims(store: SeenStore, output_dir: Path) -> tuple[int, int]:
         return 0, 0
     completed, released = settle(store, adopted, output_dir)
     logger.warning(
-        "A killed run left %d articles pending: %d were fully written (now marked done), "
-        "%d were not (anything written of them is removed; they will be fetched again)",
+        "A killed run (or one that could not write its store) left %d articles pending: %d were fully "
+        "written (now marked done), "
+        "%d were not (what was written of them is removed; they will be fetched again)",
         len(adopted), completed, released,
     )
     return completed, released

@@ -17,7 +17,8 @@ def jsonl_codes(output: Path) -> list[str]:
     return [json.loads(line)["info_code"] for line in raw.decode("utf-8").splitlines()]
 
 
-def assert_written_exactly_once(output: Path, corpus: Corpus | None = None, expected: set[str] | None = None) -> None:
+def assert_written_exactly_once(output: Path, corpus: Corpus | None = None, expected: set[str] | None = None,
+                                store_path: Path | None = None) -> None:
     """Each expected code (default: the corpus's writable records) has one
     JSON line, one post named by its date and code, and is done in the
     store; nothing else is written, pending, or half-written."""
@@ -30,7 +31,7 @@ def assert_written_exactly_once(output: Path, corpus: Corpus | None = None, expe
     for item in lines:
         assert (output / "_posts" / f"{item['published_at'][:10]}-{item['info_code']}.md").exists(), item["info_code"]
     assert not list(output.rglob(".tmp-*")), "no half-written file"
-    store = SQLiteSeenStore(output / "dedupe.sqlite3")
+    store = SQLiteSeenStore(store_path or output / "dedupe.sqlite3")
     assert store.done_codes() == expected, "the store agrees with the files"
     assert not [code for code, state in store.states(expected).items() if state != "done"]
     pending = [code for code, _ in store.stale_claims()]

@@ -29,7 +29,7 @@ class KillAtItem:
 def with_kill_at(position: int, n: int) -> tuple[str, ...]:
     """Settings for a crawl that is killed when its Nth item reaches
     `position` in ITEM_PIPELINES (300: post, 400: category page, 500:
-    JSON line, 900: done)."""
+    JSON line, 900: done; between them: 850)."""
     from newscrawler.settings import ITEM_PIPELINES
 
     pipelines = dict(ITEM_PIPELINES, **{"tests.killpoints.KillAtItem": position})
