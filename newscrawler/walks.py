@@ -40,6 +40,8 @@ class Walk:
     urls: set[str] = field(default_factory=set)
     unsettled: set[str] = field(default_factory=set)
     """Codes listed by the walk that were not yet written or rejected."""
+    broken: bool = False
+    """A page could not be followed (its next link leaves the site)."""
 
     def next_step(self, url: str, codes: list[str], new: set[str], next_url: str | None,
                   *, max_pages: int, incremental: bool) -> str | None:
@@ -69,7 +71,7 @@ class Walk:
     def complete(self, states: dict[str, str]) -> bool:
         """Whether the walk ended and every code it listed is settled,
         given the store's `states` of the unsettled ones."""
-        return self.end is not None and all(states.get(code) in SETTLED for code in self.unsettled)
+        return self.end is not None and not self.broken and all(states.get(code) in SETTLED for code in self.unsettled)
 
     def prune(self, states: dict[str, str]) -> None:
         self.unsettled = {code for code in self.unsettled if states.get(code) not in SETTLED}

@@ -67,7 +67,9 @@ class CategorySpider(ArticleSpider):
         except StoreError as exc:
             self.store_failed(exc)
             return
-        next_url = page.next_url if page.next_url and self.on_site(page.next_url, "next page") else None
+        next_url = page.next_url
+        if next_url and not self.on_site(next_url, "next page"):
+            next_url, walk.broken = None, True
         incremental = self.crawler.settings.getbool("INCREMENTAL_STOP")
         max_pages = self.crawler.settings.getint("CATEGORY_MAX_PAGES")
         end = walk.next_step(response.url, [e.info_code for e in page.entries], new, next_url,
@@ -115,6 +117,7 @@ class CategorySpider(ArticleSpider):
             else:
                 self.stats.inc_value("newscrawler/walk/incomplete")
                 left = sum(states.get(code) not in SETTLED for code in walk.unsettled)
-                why = f"{left} listed article(s) not written" if walk.end else "it did not reach its end"
+                why = (f"{left} listed article(s) not written" if walk.end and not walk.broken
+                       else "it did not reach its end")
                 logger.info("The walk of category %s is not complete (%s): the next run walks down to its "
                             "last complete walk again", cid, why)
