@@ -22,6 +22,8 @@ _PLAIN_YAML = re.compile(r"[\w\u3000-\u303f\uff00-\uffef\u4e00-\u9fff]+")
 # Plain words that YAML 1.1 (Psych, Jekyll's parser) reads as booleans or
 # null, in any case; PyYAML reads a few of them so too.
 _YAML_WORDS = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "null"})
+# Words that YAML 1.1 or 1.2 may read as a number: 360, 1_000, 0x1a, 0o17, 1e5.
+_YAML_NUMBER = re.compile(r"[0-9][0-9_]*(?:[eE][0-9_]*)?|0[xXoObB][0-9A-Fa-f_]*")
 
 _LIQUID_OPENER = re.compile(r"\{(?=[{%])")
 
@@ -32,7 +34,7 @@ _LIQUID_OPENER = re.compile(r"\{(?=[{%])")
 _MARKDOWN_SPAN_SYNTAX = re.compile(r"""[\\`*_\[\]{}<>|~$"']|&(?=#?\w+;)|-(?=-)|(?<=-)-|\.(?=\.)|(?<=\.)\.""")
 # ... and what it reads as a block marker at the start of a line: headers,
 # lists (also ``1.``), quotes, definitions, rules, tables, IAL, HTML.
-_MARKDOWN_BLOCK_START = re.compile(r"\d*[!-/:-@\[-`{-~]")
+_MARKDOWN_BLOCK_START = re.compile(r"\d+[.)]|[!-/:-@\[-`{-~]")
 
 # RFC 3986's reserved and unreserved characters, and the percent of escapes
 # already made: any other character of a URL is percent-encoded.
@@ -56,9 +58,9 @@ def _yaml_escape(match: re.Match) -> str:
 
 def yaml_scalar(text: str) -> str:
     """`text` plain when YAML 1.1 and 1.2 read it back as this very string (a
-    word of letters and digits that starts with a letter and is not a
-    boolean or null), else double-quoted."""
-    if _PLAIN_YAML.fullmatch(text) and text[0].isalpha() and text.lower() not in _YAML_WORDS:
+    word of letters and digits that is no boolean, null or number), else
+    double-quoted."""
+    if _PLAIN_YAML.fullmatch(text) and text.lower() not in _YAML_WORDS and not _YAML_NUMBER.fullmatch(text):
         return text
     return yaml_quoted(text)
 
@@ -69,7 +71,7 @@ def escape_liquid(text: str) -> str:
     return _LIQUID_OPENER.sub("&#123;", text)
 
 
-def _char_reference(match: re.Match) -> str:
+def _char_references(match: re.Match) -> str:
     return "".join(f"&#{ord(ch)};" for ch in match[0])
 
 
@@ -78,12 +80,10 @@ def markdown_text(text: str) -> str:
     text, with no markup: every character it could read as syntax written as
     a character reference (``<`` -> ``&#60;``), whitespace collapsed."""
     text = " ".join(text.split())
-    start = _MARKDOWN_BLOCK_START.match(text)
     head = ""
-    if start:
-        head = start[0][:-1] + _char_reference(re.match(".", start[0][-1]))
-        text = text[start.end():]
-    return head + _MARKDOWN_SPAN_SYNTAX.sub(_char_reference, text)
+    if start := _MARKDOWN_BLOCK_START.match(text):
+        head, text = start[0][:-1] + f"&#{ord(start[0][-1])};", text[start.end():]
+    return head + _MARKDOWN_SPAN_SYNTAX.sub(_char_references, text)
 
 
 def safe_http_url(url: str) -> str | None:

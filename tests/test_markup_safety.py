@@ -61,7 +61,7 @@ def front_matter_text(page: str) -> str:
 # --- front matter through Psych ---------------------------------------------
 
 def test_yaml_scalars_parse_back_in_psych():
-    texts = YAML_LOOKALIKES + ["大众日报新闻", "dazhongribao", "emnews"]
+    texts = YAML_LOOKALIKES + ["大众日报新闻", "dazhongribao", "emnews", "21shijijingjibaodao", "_x", "0x1g", "yesno"]
     loaded = psych_load([f"v: {yaml_scalar(t)}" for t in texts])
     assert [d.get("v", d) for d in loaded] == texts
 

@@ -125,7 +125,8 @@ def test_yaml_scalar_round_trips(text):
     assert yaml.safe_load(f"v: {yaml_scalar(text)}")["v"] == text
 
 
-@pytest.mark.parametrize("text", ["dazhongribao", "大众日报新闻", "emnews", "Reuterslutou", "a1"])
+@pytest.mark.parametrize(
+    "text", ["dazhongribao", "大众日报新闻", "emnews", "Reuterslutou", "a1", "21shijijingjibaodao", "_x", "yesno", "0x1g"])
 def test_yaml_scalar_leaves_plain_words_plain(text):
     assert yaml_scalar(text) == text
 
@@ -235,6 +236,7 @@ def test_share_link_is_a_plain_http_url(url):
         ("# h", "&#35; h"),
         ("12. list", "12&#46; list"),
         ("360", "360"),
+        ("2024-05-06 消息", "2024-05-06 消息"),
         ("a\nb\t c", "a b c"),
     ],
 )
