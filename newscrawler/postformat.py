@@ -91,7 +91,11 @@ def safe_http_url(url: str) -> str | None:
     3986's sets percent-encoded (whitespace, ``<>"'`` and the like), or None
     when it is not an http(s) URL with a host."""
     encoded = quote(url.strip(), safe=_URL_SAFE, errors="surrogatepass")
-    parts = urlsplit(encoded)
+    try:
+        parts = urlsplit(encoded)
+        parts.port  # raises on a port that is no number up to 65535
+    except ValueError:  # that, or a broken IPv6 host
+        return None
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https") or not parts.hostname:
         return None

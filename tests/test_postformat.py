@@ -261,6 +261,9 @@ def test_markdown_text(text, expected):
         ("//a.example/x", None),
         ("http:///x", None),
         ("http:alert(1)", None),
+        ("http://[::1/x", None),
+        ("http://a.example:99999/", None),
+        ("http://[::1]:8000/x", "http://[::1]:8000/x"),
         ("", None),
     ],
 )
