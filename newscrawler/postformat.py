@@ -134,7 +134,8 @@ def render_post(item, site: str) -> str:
     )
     slug_path = quote(slug, safe="")
     if item.rolling_id:
-        quote_block = f"> {markdown_text(item.digest)}\n\n" if item.digest else ""
+        digest = markdown_text(item.digest or "")
+        quote_block = f"> {digest}\n\n" if digest else ""
         back = f"[返回{markdown_text(media)}新闻](//{site}/{slug_path}/)"
     else:
         quote_block = ""

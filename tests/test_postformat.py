@@ -274,3 +274,9 @@ def test_safe_http_url(url, expected):
 def test_an_unsafe_share_url_falls_back_to_the_share_page_on_the_source():
     post = render_post(article(rolling_id="1", digest="d", category="emnews", share_url="javascript:alert(1)"), "s")
     assert "\n<http://127.0.0.1:8000/html_News/NewsShare.html?infoCode=NW202201182251444627>\n" in post
+
+
+@pytest.mark.parametrize("digest", [None, "", " \u3000 "])
+def test_no_digest_no_quote(digest):
+    post = render_post(article(rolling_id="1", digest=digest, category="emnews"), "s")
+    assert "\n>" not in post and post.split("---\n", 2)[2].startswith("<p>正文</p>\n")
