@@ -35,7 +35,9 @@ class NewsArticleLoader(ItemLoader):
     info_code_in = MapCompose(str, str.strip)
     title_in = MapCompose(clean_text)
     media_in = MapCompose(clean_text)
-    category_in = MapCompose(clean_text, _slug)
+    # Fed the media's output value, already clean text: cleaning it again
+    # would strip a media name such as the text ``<b>`` to nothing.
+    category_in = MapCompose(_slug)
     published_at_in = MapCompose(_parse_time)
     published_at_out = Compose(TakeFirst(), _isoformat)
     body_html_in = MapCompose(clean_body_html)

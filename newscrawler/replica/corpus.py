@@ -52,6 +52,12 @@ class Record:
     """Fields the text endpoint leaves out of its answer."""
     live: bool = False
     """Added in live mode, after the corpus was made."""
+    rolling_id: str | None = None
+    """The rolling feed's ``id`` of this record; None: derived from the infoCode."""
+    digest: str | None = None
+    """The rolling feed's ``digest``; None: the title in 【】 and the first paragraph."""
+    url_w: str | None = None
+    """The rolling feed's ``url_w``; None: an article URL made of the infoCode's digits."""
 
     def answer(self) -> dict:
         full = {"code": 0, "infoCode": self.info_code, "title": self.title,

@@ -64,6 +64,20 @@ def _cases() -> list[Case]:
         Case("no time anywhere", "no_time", showtime="待定", listing_time="未知"),
         Case("big page", FAILED, text="<p>" + "大" * (BIG_PAGE_BYTES // 3) + "</p>"),
         Case("invalid utf-8", POST, raw_answer=b""),  # filled below
+        # Markup hidden in entities, and Markdown, in the media name: it ends
+        # in the tags, the back link and the category page.
+        Case("script in media", POST, media="&lt;script&gt;alert(1)&lt;/script&gt;"),
+        Case("img handler in media", POST, media="&#60;img src=x onerror=alert(1)&#62;"),
+        Case("markdown in media", POST, media='坏](javascript:alert(1)) *粗* `码` {: onclick="alert(2)"} | 表 |'),
+        Case("img handler in title", POST, title="&#60;img src=x onerror=alert(1)&#62;标题"),
+        # Media whose slug YAML 1.1 reads as a boolean, null or number.
+        Case("media yes", POST, media="yes"),
+        Case("media null", POST, media="null"),
+        Case("media 360", POST, media="360"),
+        Case("media hex", POST, media="0x1A"),
+        Case("media On", POST, media="On"),
+        Case("noncharacters in title", POST, title="标题\ufffe中\uffff间"),
+        Case("300-character media", POST, media="超长的媒体名" * 50),
     ]
 
 

@@ -147,18 +147,20 @@ def market_feed(corpus: Corpus, market_type: int, count: int) -> dict:
 
 
 def rolling_feed(corpus: Corpus, count: int) -> dict:
-    """东财滚动新闻: each record's digest opens with its title in 【】."""
+    """东财滚动新闻: each record's digest opens with its title in 【】 (unless
+    the record sets its own id, digest or url_w)."""
     records = []
     for r in corpus.newest(count):
         number = "".join(ch for ch in r.info_code if ch.isdigit()) or "0"
         summary = re.sub(r"<[^>]+>", "", r.clean_paragraphs[0]) if r.clean_paragraphs else ""
+        derived_id = str(int(hashlib.sha1(r.info_code.encode("utf-8")).hexdigest()[:12], 16))
         records.append({
-            "id": str(int(hashlib.sha1(r.info_code.encode("utf-8")).hexdigest()[:12], 16)),
+            "id": derived_id if r.rolling_id is None else r.rolling_id,
             "infoCode": r.info_code,
             "title": r.title,
-            "digest": f"【{r.clean_title}】{html.unescape(summary)}",
+            "digest": f"【{r.clean_title}】{html.unescape(summary)}" if r.digest is None else r.digest,
             "showtime": feed_time(r),
-            "url_w": f"http://finance.eastmoney.com/a/{number}.html",
+            "url_w": f"http://finance.eastmoney.com/a/{number}.html" if r.url_w is None else r.url_w,
         })
     return {"records": records}
 
