@@ -113,7 +113,7 @@ def decode_text_endpoint(body: bytes) -> tuple[dict, str]:
     text, encoding = _decode(body)
     data = _parse_json(text)
     if not isinstance(data, dict):
-        raise UnusableAnswer("not_an_object", f"JSON {_describe(data)}, not an object")
+        raise UnusableAnswer("not_an_object", f"the answer is {_describe(data)}, not an object")
     data = _without_lone_surrogates(data, text)
     _check_code(data)
     _check_fields(data)

@@ -10,13 +10,16 @@ from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.exceptions import CloseSpider
 from scrapy_splash import SplashRequest
 
+from newscrawler.logformatter import short_repr
 from newscrawler.pages.article import (
     ArticleNotFound,
     BadArticleAnswer,
+    UnusableAnswer,
     article_from_text_endpoint,
     decode_text_endpoint,
 )
 from newscrawler.pages.share import share_page_answer
+from newscrawler.pipelines.validate import STATS_PREFIX as DROPPED_STATS
 from newscrawler.store import open_store
 
 logger = logging.getLogger(__name__)
@@ -162,6 +165,9 @@ class ArticleSpider(scrapy.Spider):
         except ArticleNotFound as exc:
             self.article_gone(entry, exc, response.url)
             return
+        except UnusableAnswer as exc:
+            self.article_unusable(entry, exc)
+            return
         except BadArticleAnswer as exc:
             yield from self.retry_or_give_up(response, str(exc))
             return
@@ -208,6 +214,14 @@ class ArticleSpider(scrapy.Spider):
         self.stats.inc_value("newscrawler/article/not_found")
         self.seen.reject(entry.info_code, "not_found")
         logger.info("Article %s is gone (%s): %s", entry.info_code, exc, url)
+
+    def article_unusable(self, entry, exc):
+        """An answer that will be the same next time: dropped and counted as
+        the validator drops, and skipped until ``RECHECK_REJECTED_AFTER``."""
+        self.stats.inc_value(DROPPED_STATS)
+        self.stats.inc_value(f"{DROPPED_STATS}/{exc.reason}")
+        self.seen.reject(entry.info_code, exc.reason)
+        logger.warning("Dropped article %s: %s", short_repr(entry.info_code), exc)
 
     def listing_failed(self, failure):
         self.stats.inc_value("newscrawler/listing/failed")
