@@ -158,7 +158,8 @@ def test_unusable_answers_say_why(body, reason):
         (b'{"code": "0", "title": "t"}', {"code": "0", "title": "t"}),
         (b'{"code": " 0 ", "title": "t"}', {"code": " 0 ", "title": "t"}),
         (b'{"title": "t"}', {"title": "t"}),
-        (b'{"code": 0, "title": null, "showtime": 1642470748000}', {"code": 0, "title": None, "showtime": 1642470748000}),
+        (b'{"code": 0, "title": null, "showtime": 1642470748000}',
+         {"code": 0, "title": None, "showtime": 1642470748000}),
         # raw control characters in strings, as real sources write them
         (b'{"code": 0, "text": "<p>a</p>\r\n\t<p>b</p>"}', {"code": 0, "text": "<p>a</p>\r\n\t<p>b</p>"}),
         # lone surrogates become U+FFFD; pairs and escaped backslashes stay
