@@ -34,6 +34,8 @@ _STRING_FIELDS = ("infoCode", "title", "medianame", "text")
 _CUT_OFF_TAIL = 8
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+# strict=False: raw newlines and tabs in strings, as real sources write them.
+_JSON = json.JSONDecoder(strict=False)
 
 
 def _decode(body: bytes) -> tuple[str, str]:
@@ -62,7 +64,7 @@ def _describe(value: object) -> str:
 
 def _parse_json(text: str) -> object:
     try:
-        return json.loads(text, strict=False)  # strict=False: raw newlines in strings, as real sources write
+        return _JSON.decode(text)
     except RecursionError:
         raise UnusableAnswer("too_deep", "JSON nested deeper than the parser goes") from None
     except json.JSONDecodeError as exc:
@@ -75,7 +77,7 @@ def _parse_json(text: str) -> object:
 def _without_lone_surrogates(data: dict, text: str) -> dict:
     """JSON may escape half a UTF-16 pair (``"\\ud800"``): no encoder
     writes it, so it becomes U+FFFD. Only top-level strings are read."""
-    if "\\u" not in text or not _SURROGATE_ESCAPE.search(text):
+    if not _SURROGATE_ESCAPE.search(text):
         return data
     return {k: _LONE_SURROGATE.sub("\ufffd", v) if isinstance(v, str) else v for k, v in data.items()}
 
