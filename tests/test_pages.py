@@ -123,6 +123,7 @@ DEEP = b'{"code": 0, "title": "t", "text": ' + b"[" * 10_000 + b"]" * 10_000 + b
         (b'{"code": 404, "message": "gone"}', ArticleNotFound),
         (b'{"code": "404", "message": "gone"}', ArticleNotFound),
         (b'{"code": " 404 "}', ArticleNotFound),
+        (b'{"code": 404, "message": {"text": "gone"}}', ArticleNotFound),
     ],
     ids=lambda v: v[:60].decode("utf-8", "replace") if isinstance(v, bytes) else None,
 )
@@ -166,6 +167,8 @@ def test_unusable_answers_say_why(body, reason):
         (b'{"title": "a\\ud800b", "text": "<p>\\udfff</p>"}', {"title": "a\ufffdb", "text": "<p>\ufffd</p>"}),
         (b'{"title": "\\ud83d\\ude00 \\ude00\\ud83d"}', {"title": "\U0001f600 \ufffd\ufffd"}),
         (b'{"title": "\\\\ud800"}', {"title": "\\ud800"}),
+        # a byte order mark before the JSON
+        (b'\xef\xbb\xbf{"code": 0, "title": "t"}', {"code": 0, "title": "t"}),
     ],
 )
 def test_text_endpoint_answers_that_are_read(body, data):

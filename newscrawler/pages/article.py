@@ -63,6 +63,9 @@ def _describe(value: object) -> str:
 
 
 def _parse_json(text: str) -> object:
+    """The JSON value of `text`. A cut-off body, or one that is no JSON at
+    all (a proxy's error page), may be whole next time: `BadArticleAnswer`;
+    JSON broken in its middle or nested too deep will not: `UnusableAnswer`."""
     try:
         return _JSON.decode(text)
     except RecursionError:
@@ -91,7 +94,8 @@ def _check_code(data: dict) -> None:
     text = code.strip() if isinstance(code, str) else str(code) if type(code) is int else None
     if text == "0":
         return
-    message = short_repr(str(data.get("message") or ""), 60)
+    message = data.get("message")
+    message = short_repr(message, 60) if isinstance(message, str) else ""
     if text == "404":
         raise ArticleNotFound(message or "code 404")
     raise UnusableAnswer("unknown_code", f"code {_describe(code)}" + (f" ({message})" if message else ""))
@@ -113,6 +117,7 @@ def decode_text_endpoint(body: bytes) -> tuple[dict, str]:
     body that may be whole next time (cut off, an error page instead of
     JSON); `UnusableAnswer` for one that will be the same (see there)."""
     text, encoding = _decode(body)
+    text = text.removeprefix("\ufeff")  # a BOM, as some servers write before JSON
     data = _parse_json(text)
     if not isinstance(data, dict):
         raise UnusableAnswer("not_an_object", f"the answer is {_describe(data)}, not an object")
