@@ -2,6 +2,7 @@
 
 import dataclasses
 import json
+import random
 from datetime import datetime
 from pathlib import Path
 
@@ -241,3 +242,24 @@ def test_every_cut_off_answer_is_retried_never_dropped(body):
         with pytest.raises(BadArticleAnswer) as caught:
             decode_text_endpoint(body[:cut])
         assert type(caught.value) is BadArticleAnswer, (cut, body[max(0, cut - 20):cut])
+
+
+def test_any_answer_that_decodes_makes_an_item_that_encodes():
+    """Whatever fields an answer holds, once decoded it builds an item
+    without raising, and every text of the item can be written as UTF-8."""
+    pieces = ["\\ud800", "\\udfff", "\\u0000", "\\u001f", "\\ufeff", "<p>", "</p>", "<script>", "&#xd800;", "&#0;",
+              "{{", '\\"', "\\\\", "NaN", "---", "中文", " ", "\\t", "\\n", "<!--", "&", "#", ":"]
+    times = ["NaN", "-Infinity", "1e400", "-1", "1642470748000", '"0001-01-01"', '"9999-12-31"', '"2022-01-18"']
+    rng = random.Random(11)
+    now = datetime.fromisoformat("2026-01-01T00:00:00+08:00")
+    for _ in range(1000):
+        fields = {name: '"' + "".join(rng.choices(pieces, k=rng.randrange(1, 10))) + '"'
+                  for name in ("title", "medianame", "text")}
+        body = ('{"code": 0, "infoCode": "NW1", "showtime": %s, ' % rng.choice(times)
+                + ", ".join(f'"{k}": {v}' for k, v in fields.items()) + "}").encode("utf-8")
+        data, _ = decode_text_endpoint(body)
+        entry = rng.choice([None, ListingEntry("NW1", "t", "2022-01-18 09:52", f"{BASE}/x")])
+        item = article_from_text_endpoint(data, entry, listing_media="m", share_url="s", source=BASE, now=now)
+        for value in dataclasses.astuple(item):
+            if isinstance(value, str):
+                value.encode("utf-8")
