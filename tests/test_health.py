@@ -37,6 +37,10 @@ def test_problems(stats, previous, expected):
     assert problems(stats, previous, max_drop_rate=0.2, min_drops=5, max_not_found_rate=0.5) == expected
 
 
+def test_no_article_requested_is_no_not_found_problem_whatever_the_minimum():
+    assert problems({"newscrawler/posts/written": 1}, {}, max_drop_rate=0.2, min_drops=0, max_not_found_rate=0.5) == []
+
+
 def test_category_counts():
     assert category_counts({"newscrawler/category/a/entries": 3, "newscrawler/category/b/entries": 0, "x": 1}) == \
         {"a": 3, "b": 0}

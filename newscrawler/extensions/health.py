@@ -42,7 +42,7 @@ def problems(stats: dict, previous: dict[str, int], max_drop_rate: float, min_dr
         found.append(f"{dropped} of {dropped + written} articles dropped (over {max_drop_rate:.0%})")
     not_found = stats.get("newscrawler/article/not_found", 0)
     requested = max(stats.get("newscrawler/article/requested", 0), not_found)
-    if not_found >= min_drops and not_found / requested > max_not_found_rate:
+    if not_found and not_found >= min_drops and not_found / requested > max_not_found_rate:
         found.append(f"{not_found} of {requested} requested articles not found (over {max_not_found_rate:.0%}): "
                      "has the text endpoint changed?")
     for cid, before in sorted(previous.items()):
