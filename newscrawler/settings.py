@@ -43,6 +43,11 @@ PUBLISH_AUTHOR = "newscrawler <newscrawler@localhost>"
 # or more: a few broken articles are normal, a fifth means the source changed.
 HEALTH_MAX_DROP_RATE = 0.2
 HEALTH_MIN_DROPS = 5
+# A run also fails when more than this share of the articles it requested
+# came back not found (HEALTH_MIN_DROPS of them or more). Default a half:
+# sources remove a few articles, but when most of what the listings show is
+# "gone", the text endpoint has changed (a new URL, new codes), not the news.
+HEALTH_MAX_NOT_FOUND_RATE = 0.5
 # Stop walking a category at its watermark: the first page holding an
 # article of the first page of the last complete walk, with nothing new
 # after it (listings are newest first; see newscrawler/walks.py). A run with

@@ -1,7 +1,10 @@
+import json
+
 import pytest
 
 from newscrawler.extensions.health import category_counts, problems
 from newscrawler.replica import Corpus, ReplicaServer
+from newscrawler.replica.corpus import NOT_FOUND
 from tests.crawling import crawl
 
 
@@ -21,10 +24,21 @@ from tests.crawling import crawl
         ({}, {"dzrb": 20}, []),  # not walked this run (-a categories=...)
         ({"newscrawler/category/dzrb/entries": 0}, {"dzrb": 0}, []),
         ({"newscrawler/index/empty": 1}, {}, ["the category index lists no category"]),
+        # most requested articles not found: the source changed, not the news
+        ({"newscrawler/article/requested": 6, "newscrawler/article/not_found": 5}, {},
+         ["5 of 6 requested articles not found (over 50%): has the text endpoint changed?"]),
+        ({"newscrawler/article/requested": 4, "newscrawler/article/not_found": 4}, {}, []),
+        ({"newscrawler/article/requested": 10, "newscrawler/article/not_found": 5}, {}, []),
+        ({"newscrawler/article/not_found": 5}, {},
+         ["5 of 5 requested articles not found (over 50%): has the text endpoint changed?"]),
     ],
 )
 def test_problems(stats, previous, expected):
-    assert problems(stats, previous, max_drop_rate=0.2, min_drops=5) == expected
+    assert problems(stats, previous, max_drop_rate=0.2, min_drops=5, max_not_found_rate=0.5) == expected
+
+
+def test_no_article_requested_is_no_not_found_problem_whatever_the_minimum():
+    assert problems({"newscrawler/posts/written": 1}, {}, max_drop_rate=0.2, min_drops=0, max_not_found_rate=0.5) == []
 
 
 def test_category_counts():
@@ -53,3 +67,62 @@ def test_a_source_that_does_not_answer_fails_the_run_in_clear_lines(tmp_path):
     assert "/robots.txt (Connection was refused" in result.log
     assert "Gave up on listing" in result.log and "Run failed: 1 page(s) given up after retries" in result.log
     assert result.summary["written"] == 0
+
+
+def error_lines(log: str) -> list[str]:
+    return [line for line in log.splitlines() if "] ERROR: " in line]
+
+
+def test_most_articles_not_found_fails_the_run_in_one_line(tmp_path):
+    corpus = Corpus.generate(size=40, seed=112)
+    for i, record in enumerate(corpus.records.values()):
+        if i % 4:
+            record.defect = NOT_FOUND
+    corpus = Corpus(list(corpus.categories.values()))  # serves the records marked gone as 404
+    with ReplicaServer(corpus) as replica:
+        result = crawl(tmp_path / "out", replica.url)
+    assert result.returncode == 1, result.log[-2000:]
+    assert "Traceback" not in result.log
+    gone = result.summary["not_found"]
+    assert gone == sum(r.defect == NOT_FOUND for r in corpus.records.values()) > 30
+    assert [line.split("] ERROR: ")[1] for line in error_lines(result.log)] == [
+        f"Run failed: {gone} of {result.summary['article_requests']} requested articles not found (over 50%): "
+        "has the text endpoint changed?"]
+
+
+def changed(corpus: Corpus, change) -> Corpus:
+    """Every article of `corpus` answered as `change` makes it (a dict in,
+    a dict out), as a source that changed its text endpoint would."""
+    for record in corpus.records.values():
+        if record.defect != NOT_FOUND:
+            record.raw_answer = json.dumps(change(record.answer()), ensure_ascii=False).encode("utf-8")
+    return corpus
+
+
+@pytest.mark.parametrize(
+    "change, reason",
+    [
+        (lambda answer: {**answer, "code": 1, "message": "接口已升级"}, "unknown_code"),
+        (lambda answer: {"code": 0, "data": answer}, "no_body"),
+    ],
+    ids=["code 1", "article moved under data"],
+)
+def test_a_changed_text_endpoint_fails_the_run_in_one_line(tmp_path, change, reason):
+    corpus = changed(Corpus.generate(size=40, seed=113), change)
+    with ReplicaServer(corpus) as replica:
+        result = crawl(tmp_path / "out", replica.url)
+    assert result.returncode == 1, result.log[-2000:]
+    assert "Traceback" not in result.log
+    assert result.summary["written"] == 0
+    dropped = result.summary["dropped_by_reason"]
+    assert dropped[reason] >= 30, dropped
+    [line] = error_lines(result.log)
+    assert f"Run failed: {result.summary['dropped']} of {result.summary['dropped']} articles dropped" in line
+
+
+def test_a_code_given_as_a_string_still_makes_posts(tmp_path):
+    corpus = changed(Corpus.generate(size=40, seed=114), lambda answer: {**answer, "code": "0"})
+    with ReplicaServer(corpus) as replica:
+        result = crawl(tmp_path / "out", replica.url)
+    assert result.returncode == 0, result.log[-2000:]
+    assert {i["info_code"] for i in result.items()} == {r.info_code for r in corpus.writable()}

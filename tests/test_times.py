@@ -1,3 +1,4 @@
+import random
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -81,3 +82,45 @@ def test_leap_day_without_year_means_the_last_one_that_exists():
     assert parse_source_time("02-29 10:00", bj(2025, 3, 1, 0, 0)) == bj(2024, 2, 29, 10, 0)
     assert parse_source_time("02-29 10:00", bj(2026, 3, 1, 0, 0)) is None
     assert parse_source_time("02-29 10:00", bj(2028, 3, 1, 0, 0)) == bj(2028, 2, 29, 10, 0)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        # JSON NaN and Infinity, as Python's json reads them
+        float("nan"), float("inf"), float("-inf"),
+        # numbers no clock can hold
+        pytest.param(10**400, id="10**400"), pytest.param(-(10**400), id="-10**400"), 10**20, -(10**15),
+        # outside the plausible range: before 1980, or over a day after now
+        "0001-01-01 00:00:00", "0001-01-01T00:00:00+09:00", "1979-12-31 23:59:59",
+        "9999-12-31 23:59:59", "9999-12-31T23:59:59-01:00", "2026-03-11 14:30:46", "2027-01-01",
+        0, "0000000000", "/Date(-1)/", "/Date(253402300799000)/",
+        # relative shapes past the start of the calendar
+        "99999999天前", "9999999999分钟前", "999999999999小时前",
+    ],
+)
+def test_hostile_or_implausible_gives_none(raw):
+    assert parse_source_time(raw, NOW) is None
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("1980-01-01 00:00:00", bj(1980, 1, 1)),
+        ("2026-03-11 14:30:45", NOW + timedelta(days=1)),  # a day ahead: a clock a little off
+        (1642470748000.0, bj(2022, 1, 18, 9, 52, 28)),
+    ],
+)
+def test_the_edges_of_the_plausible_range(raw, expected):
+    assert parse_source_time(raw, NOW) == expected
+
+
+def test_never_raises_and_stays_in_range():
+    pieces = ["0001", "9999", "2022", "99999999999", "1642470748000", "-", "/", ".", "年", "月", "日", " ",
+              "T", ":", "：", "Z", "+09:00", "-14:00", "天前", "分钟前", "小时前", "秒前", "今天", "昨天",
+              "/Date(", ")/", "99", "12", "0", "NaN", "\ud800", "\u3000", "刚刚"]
+    rng = random.Random(9)
+    for _ in range(20000):
+        raw = "".join(rng.choice(pieces) for _ in range(rng.randrange(1, 9)))
+        parsed = parse_source_time(raw, NOW)
+        assert parsed is None or bj(1980, 1, 1) <= parsed <= NOW + timedelta(days=1), raw

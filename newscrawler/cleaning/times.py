@@ -2,6 +2,9 @@
 
 Every function here is pure: relative shapes (``5分钟前``, ``昨天 09:52``,
 ``01-18 09:52``) are resolved against the `now` the caller passes in.
+A time outside the plausible range (before `EARLIEST`, or more than
+`FUTURE_SLACK` after now) is no time: year 0001 and 9999, NaN and Infinity
+are broken values, and Jekyll never shows a post dated in the future.
 """
 
 import re
@@ -11,8 +14,11 @@ from zoneinfo import ZoneInfo
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 
-# A year-less date more than this far in the future is last year's.
+# A year-less date more than this far in the future is last year's, and a
+# time further ahead than this is no time (a source clock a little off is
+# forgiven).
 FUTURE_SLACK = timedelta(days=1)
+EARLIEST = datetime(1980, 1, 1, tzinfo=BEIJING)
 _MAX_LEN = 64
 
 _CLOCK = r"(?P<H>\d{1,2})[:：](?P<M>\d{2})(?:[:：](?P<S>\d{2}))?"
@@ -39,11 +45,11 @@ def _at(y, m, d, hh=0, mm=0, ss=0):
         return None
 
 
-def _from_epoch(value: int) -> datetime | None:
-    seconds = value / 1000 if abs(value) >= 10**11 else value
+def _from_epoch(value: int | float) -> datetime | None:
     try:
+        seconds = value / 1000 if abs(value) >= 10**11 else value
         return datetime.fromtimestamp(int(seconds), timezone.utc).astimezone(BEIJING)
-    except (OverflowError, OSError, ValueError):
+    except (OverflowError, OSError, ValueError):  # NaN, Infinity, past year 9999
         return None
 
 
@@ -58,7 +64,10 @@ def _full_date(match, now):
         sign = -1 if g["tz"][0] == "-" else 1
         hours, minutes = int(g["tz"][1:3]), int(g["tz"][-2:])
         offset = timezone(sign * timedelta(hours=hours, minutes=minutes))
-    return parsed.replace(tzinfo=offset).astimezone(BEIJING)
+    try:
+        return parsed.replace(tzinfo=offset).astimezone(BEIJING)
+    except (OverflowError, ValueError):  # year 1 or 9999 shifted off the calendar
+        return None
 
 
 def _month_day(match, now):
@@ -76,21 +85,31 @@ def _day_word(match, now):
 
 
 def _ago(match, now):
-    delta = timedelta(**{_AGO_UNITS[match["unit"]]: int(match["n"])})
-    return (now - delta).replace(microsecond=0)
+    try:
+        return now - timedelta(**{_AGO_UNITS[match["unit"]]: int(match["n"])})
+    except OverflowError:  # further back than the calendar goes
+        return None
 
 
 def parse_source_time(raw: object, now: datetime) -> datetime | None:
-    """Return `raw` as an aware datetime in Beijing time, or None.
+    """Return `raw` as an aware datetime in Beijing time, or None when it
+    has no time or an implausible one (see the module's docstring).
 
     `raw` is a string in any shape of SOURCE.md §2, or epoch milliseconds
-    (seconds too) as an int. `now` is an aware datetime: the crawl time.
+    (seconds too) as a number. `now` is an aware datetime: the crawl time.
     """
     now = now.astimezone(BEIJING).replace(microsecond=0)
+    parsed = _parse(raw, now)
+    if parsed is None or not EARLIEST <= parsed <= now + FUTURE_SLACK:
+        return None
+    return parsed
+
+
+def _parse(raw: object, now: datetime) -> datetime | None:
     if isinstance(raw, bool) or raw is None:
         return None
     if isinstance(raw, (int, float)):
-        return _from_epoch(int(raw))
+        return _from_epoch(raw)
     text = unicodedata.normalize("NFKC", str(raw)).strip()
     if not text or len(text) > _MAX_LEN:
         return None

@@ -2,7 +2,9 @@
 failed status (``scrapy crawl`` then exits 1, see newscrawler.commands).
 
 A run is bad when a spider callback raised, a page was given up after its
-retries, the share of dropped articles is over ``HEALTH_MAX_DROP_RATE``, or
+retries, the share of dropped articles is over ``HEALTH_MAX_DROP_RATE``,
+the share of requested articles not found is over
+``HEALTH_MAX_NOT_FOUND_RATE`` (the text endpoint has probably changed), or
 a category that listed articles last run lists none now (its layout has
 probably changed). Entry counts per category are kept in
 ``OUTPUT_DIR/health.json`` from run to run.
@@ -23,7 +25,8 @@ FAILED_STAT = "newscrawler/run/failed"
 CATEGORY_STAT = "newscrawler/category/{cid}/entries"
 
 
-def problems(stats: dict, previous: dict[str, int], max_drop_rate: float, min_drops: int) -> list[str]:
+def problems(stats: dict, previous: dict[str, int], max_drop_rate: float, min_drops: int,
+             max_not_found_rate: float) -> list[str]:
     """What went wrong in a run with these stats, in words; [] if nothing."""
     found = []
     exceptions = sum(v for k, v in stats.items() if k.startswith("spider_exceptions/"))
@@ -44,6 +47,11 @@ def problems(stats: dict, previous: dict[str, int], max_drop_rate: float, min_dr
     written = stats.get("newscrawler/ledger/done", 0)
     if dropped >= min_drops and dropped / (dropped + written) > max_drop_rate:
         found.append(f"{dropped} of {dropped + written} articles dropped (over {max_drop_rate:.0%})")
+    not_found = stats.get("newscrawler/article/not_found", 0)
+    requested = max(stats.get("newscrawler/article/requested", 0), not_found)
+    if not_found and not_found >= min_drops and not_found / requested > max_not_found_rate:
+        found.append(f"{not_found} of {requested} requested articles not found (over {max_not_found_rate:.0%}): "
+                     "has the text endpoint changed?")
     for cid, before in sorted(previous.items()):
         now = stats.get(CATEGORY_STAT.format(cid=cid))
         if before and now == 0:
@@ -57,13 +65,15 @@ def category_counts(stats: dict) -> dict[str, int]:
 
 
 class RunHealth:
-    """``HEALTH_MAX_DROP_RATE`` (0.2) over at least ``HEALTH_MIN_DROPS`` (5)."""
+    """``HEALTH_MAX_DROP_RATE`` (0.2) and ``HEALTH_MAX_NOT_FOUND_RATE`` (0.5),
+    each over at least ``HEALTH_MIN_DROPS`` (5) articles."""
 
     def __init__(self, crawler):
         self.crawler = crawler
         self.path = Path(crawler.settings["OUTPUT_DIR"]) / "health.json"
         self.max_drop_rate = crawler.settings.getfloat("HEALTH_MAX_DROP_RATE")
         self.min_drops = crawler.settings.getint("HEALTH_MIN_DROPS")
+        self.max_not_found_rate = crawler.settings.getfloat("HEALTH_MAX_NOT_FOUND_RATE")
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -81,7 +91,7 @@ class RunHealth:
         stats = self.crawler.stats
         state = self._previous()
         categories = state.get("categories", {})
-        found = problems(stats.get_stats(), categories, self.max_drop_rate, self.min_drops)
+        found = problems(stats.get_stats(), categories, self.max_drop_rate, self.min_drops, self.max_not_found_rate)
         counts = category_counts(stats.get_stats())
         if found:
             stats.set_value(FAILED_STAT, "; ".join(found))

@@ -42,6 +42,15 @@ class Case:
     raw_answer: bytes | None = None
 
 
+def _raw(info_code: str, **fields: str) -> bytes:
+    """A text endpoint answer whose `fields` are raw JSON text, for what
+    json.dumps does not write: NaN, lone surrogates, 10,000 levels."""
+    answer = {"code": "0", "infoCode": json.dumps(info_code), "title": '"正常标题"',
+              "showtime": '"2024-05-06 07:08:09"', "medianame": '"恶意样本报"', "text": '"<p>正常正文</p>"'}
+    answer.update(fields)
+    return ("{" + ", ".join(f'"{k}": {v}' for k, v in answer.items()) + "}").encode("utf-8")
+
+
 def _cases() -> list[Case]:
     return [
         Case("ascii quotes", POST, title='他说"涨停"了'),
@@ -78,6 +87,28 @@ def _cases() -> list[Case]:
         Case("media On", POST, media="On"),
         Case("noncharacters in title", POST, title="标题\ufffe中\uffff间"),
         Case("300-character media", POST, media="超长的媒体名" * 50),
+        Case("NaN showtime", POST, info_code="NWHOSTILENAN", raw_answer=_raw("NWHOSTILENAN", showtime="NaN")),
+        Case("Infinity showtime", POST, info_code="NWHOSTILEINF", raw_answer=_raw("NWHOSTILEINF", showtime="Infinity")),
+        Case("-Infinity showtime, no listing time", "no_time", info_code="NWHOSTILENINF", listing_time="未知",
+             raw_answer=_raw("NWHOSTILENINF", showtime="-Infinity")),
+        Case("text 10,000 deep", "too_deep", info_code="NWHOSTILEDEEP",
+             raw_answer=_raw("NWHOSTILEDEEP", text="[" * 10_000 + "]" * 10_000)),
+        Case("lone surrogate in title", POST, info_code="NWHOSTILESURT",
+             raw_answer=_raw("NWHOSTILESURT", title=r'"半个\ud800代理"')),
+        Case("lone surrogate in body", POST, info_code="NWHOSTILESURB",
+             raw_answer=_raw("NWHOSTILESURB", text=r'"<p>正文\udfff结束</p>"')),
+        Case("year 0001", POST, showtime="0001-01-01 00:00:00"),
+        Case("year 0001 in another zone", POST, showtime="0001-01-01T00:00:00+09:00"),
+        Case("year 9999", POST, showtime="9999-12-31 23:59:59"),
+        Case("year 9999 in article and listing", "no_time", showtime="9999-12-31 23:59:59",
+             listing_time="9999-12-31 23:59"),
+        Case("code as a string", POST, info_code="NWHOSTILECODE0", raw_answer=_raw("NWHOSTILECODE0", code='"0"')),
+        Case("unknown code", "unknown_code", info_code="NWHOSTILECODE1", raw_answer=_raw("NWHOSTILECODE1", code="1")),
+        Case("answer not an object", "not_an_object", info_code="NWHOSTILEARRAY", raw_answer=b"[1, 2]"),
+        Case("title of the wrong type", "bad_field", info_code="NWHOSTILETYPE",
+             raw_answer=_raw("NWHOSTILETYPE", title='["标题"]')),
+        Case("JSON broken mid-body", "bad_json", info_code="NWHOSTILEJSON",
+             raw_answer=_raw("NWHOSTILEJSON", title='"标题" "多余"')),
     ]
 
 
@@ -96,7 +127,9 @@ def hostile_corpus(anchor: datetime | None = None) -> Corpus:
             defect=None if case.expect == POST else case.expect, omit=case.omit,
         )
         record.clean_title = case.name  # what the case is, for test reports
-        if case.raw_answer is not None:
+        if case.raw_answer:
+            record.raw_answer = case.raw_answer
+        elif case.raw_answer is not None:
             answer = json.dumps(record.answer(), ensure_ascii=False).encode("utf-8")
             record.raw_answer = answer.replace("正常标题".encode("utf-8"), "坏字节".encode("utf-8") + b"\xff\xfe")
         hostile.records.append(record)

@@ -11,14 +11,17 @@ from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.exceptions import CloseSpider
 from scrapy_splash import SplashRequest
 
+from newscrawler.logformatter import short_repr
 from newscrawler.pages.article import (
     ArticleNotFound,
     BadArticleAnswer,
+    UnusableAnswer,
     article_from_text_endpoint,
     decode_text_endpoint,
 )
 from newscrawler.middlewares.samesite import OffsiteRefused, same_site
 from newscrawler.pages.share import share_page_answer
+from newscrawler.pipelines.validate import STATS_PREFIX as DROPPED_STATS
 from newscrawler.recovery import settle_own_claims
 from newscrawler.store import StoreError, open_store
 
@@ -202,6 +205,9 @@ class ArticleSpider(scrapy.Spider):
         except ArticleNotFound as exc:
             self.article_gone(entry, exc, response.url)
             return
+        except UnusableAnswer as exc:
+            self.article_unusable(entry, exc)
+            return
         except BadArticleAnswer as exc:
             yield from self.retry_or_give_up(response, str(exc))
             return
@@ -259,6 +265,14 @@ class ArticleSpider(scrapy.Spider):
                 self.seen.release(info_code)
         except StoreError as exc:
             self.store_failed(exc)
+
+    def article_unusable(self, entry, exc):
+        """An answer that will be the same next time: dropped and counted as
+        the validator drops, and skipped until ``RECHECK_REJECTED_AFTER``."""
+        self.stats.inc_value(DROPPED_STATS)
+        self.stats.inc_value(f"{DROPPED_STATS}/{exc.reason}")
+        self.settle(entry.info_code, exc.reason)
+        logger.warning("Dropped article %s: %s", short_repr(entry.info_code), exc)
 
     def listing_failed(self, failure):
         self.stats.inc_value("newscrawler/listing/failed")
