@@ -95,15 +95,13 @@ def test_a_second_run_refetches_no_dropped_article(rerun):
     assert "Traceback" not in rerun.log
     assert rerun.summary["written"] == 0
     assert "Gave up on article" in rerun.log
-    # The given-up page, and the empty infoCode of the xfail below.
-    assert rerun.summary["article_requests"] == 2, rerun.summary
+    # The given-up page only: bad infoCodes are never fetched.
+    assert rerun.summary["article_requests"] == 1, rerun.summary
 
 
-@pytest.mark.xfail(strict=True, reason="the validator's drop rejects the item's infoCode (None), not the code "
-                   "the spider claimed (''), so that claim is left pending and fetched again every run: "
-                   "DedupePipeline.item_dropped should reject the claimed code")
 def test_an_empty_info_code_is_not_refetched_every_run(rerun):
     assert "Dropped article None" not in rerun.log
+    assert "Dropped article" not in rerun.log
 
 
 def test_nothing_is_written_outside_the_output_dir(run):

@@ -140,7 +140,9 @@ def article_from_text_endpoint(
     """Build the item from the endpoint's fields; the listing entry gives
     the fallbacks (code, time, title) for what the article lacks."""
     loader = NewsArticleLoader(now=now, media_slugs=media_slugs)
-    loader.add_value("info_code", data.get("infoCode"))
+    # The code the article was asked for is its identity (the spider drops
+    # an answer that names another); the answer's own is for entry-less use.
+    loader.add_value("info_code", entry.info_code if entry is not None else data.get("infoCode"))
     loader.add_value("title", data.get("title"))
     article_time, listing_time = data.get("showtime"), entry.time_raw if entry else None
     loader.add_value("published_at", article_time)
@@ -151,7 +153,6 @@ def article_from_text_endpoint(
     loader.add_value("body_html", data.get("text"))
     loader.add_value("body_text", data.get("text"))
     if entry is not None:
-        loader.add_value("info_code", entry.info_code)
         loader.add_value("title", entry.title)
     item = loader.load_item()
     # Fields with nothing to clean: set as they are.

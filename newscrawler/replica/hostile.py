@@ -107,6 +107,8 @@ def _cases() -> list[Case]:
         Case("answer not an object", "not_an_object", info_code="NWHOSTILEARRAY", raw_answer=b"[1, 2]"),
         Case("title of the wrong type", "bad_field", info_code="NWHOSTILETYPE",
              raw_answer=_raw("NWHOSTILETYPE", title='["标题"]')),
+        Case("answer of another article", "code_mismatch", info_code="NWHOSTILEASKED",
+             raw_answer=_raw("NWHOSTILEASKED", infoCode='"NWHOSTILEOTHER"')),
         Case("JSON broken mid-body", "bad_json", info_code="NWHOSTILEJSON",
              raw_answer=_raw("NWHOSTILEJSON", title='"标题" "多余"')),
     ]

@@ -21,6 +21,7 @@ from newscrawler.pages.article import (
 )
 from newscrawler.middlewares.samesite import OffsiteRefused, same_site
 from newscrawler.pages.share import share_page_answer
+from newscrawler.pipelines.validate import INFO_CODE
 from newscrawler.pipelines.validate import STATS_PREFIX as DROPPED_STATS
 from newscrawler.recovery import settle_own_claims
 from newscrawler.store import StoreError, open_store
@@ -156,6 +157,9 @@ class ArticleSpider(scrapy.Spider):
         for entry in entries:
             if self.shard and not in_shard(entry.info_code, self.shard):
                 continue
+            if not INFO_CODE.fullmatch(entry.info_code):
+                self.bad_code_listed(entry)
+                continue
             try:
                 claimed = self.seen.claim(entry.info_code)
             except StoreError as exc:
@@ -169,6 +173,22 @@ class ArticleSpider(scrapy.Spider):
             requests.append(self.share_page_request(entry, media) if self.splash_url
                             else self.text_request(entry, media))
         return requests
+
+    def bad_code_listed(self, entry) -> None:
+        """A listed code that could never name a file is not fetched: one
+        counted drop, remembered until due for a recheck like any other."""
+        try:
+            if self.seen.known(entry.info_code):
+                self.stats.inc_value("newscrawler/listing/known_skipped")
+                return
+            self.seen.reject(entry.info_code, "bad_info_code")
+        except StoreError as exc:
+            self.store_failed(exc)
+            return
+        self.stats.inc_value(DROPPED_STATS)
+        self.stats.inc_value(f"{DROPPED_STATS}/bad_info_code")
+        logger.warning("Dropped article %s: bad_info_code: infoCode %s is not [A-Za-z0-9_-]{1,64}",
+                       short_repr(entry.info_code), short_repr(entry.info_code))
 
     def text_request(self, entry, listing_media):
         return scrapy.Request(
@@ -214,7 +234,8 @@ class ArticleSpider(scrapy.Spider):
         if encoding != "utf-8":
             self.stats.inc_value(f"newscrawler/article/read_as/{encoding}")
             logger.warning("Article %s is not valid UTF-8: read as %s", entry.info_code, encoding)
-        yield self.article(data, entry, listing_media)
+        if (item := self.article(data, entry, listing_media)) is not None:
+            yield item
 
     def parse_share_page(self, response, entry, listing_media):
         try:
@@ -227,7 +248,8 @@ class ArticleSpider(scrapy.Spider):
             yield retry if retry is not None else self.fall_back(entry, listing_media, str(exc))
             return
         self.stats.inc_value("newscrawler/splash/rendered")
-        yield self.article(data, entry, listing_media)
+        if (item := self.article(data, entry, listing_media)) is not None:
+            yield item
 
     def splash_failed(self, failure):
         kwargs = failure.request.cb_kwargs
@@ -239,12 +261,18 @@ class ArticleSpider(scrapy.Spider):
         return self.text_request(entry, listing_media)
 
     def article(self, data, entry, listing_media):
-        code = data.get("infoCode") or entry.info_code
+        """The item of an answer; None (a counted drop) when the answer is
+        of another article than the one asked for."""
+        answered = data.get("infoCode")
+        if answered not in (None, "") and str(answered).strip() != entry.info_code:
+            self.article_unusable(entry, UnusableAnswer(
+                "code_mismatch", f"asked for {short_repr(entry.info_code)}, answered {short_repr(str(answered))}"))
+            return None
         return article_from_text_endpoint(
             data,
             entry,
             listing_media=listing_media,
-            share_url=self.share_url(str(code)),
+            share_url=self.share_url(entry.info_code),
             source=self.source,
             now=datetime.now(timezone.utc),
             media_slugs=self.media_slugs,

@@ -5,6 +5,7 @@ import scrapy
 from newscrawler.cleaning.text import clean_text, without_bracketed_lead
 from newscrawler.pages.article import BadArticleAnswer
 from newscrawler.pages.feeds import RollingEntry, parse_rolling_feed
+from newscrawler.postformat import safe_http_url
 from newscrawler.spiders.base import ArticleSpider
 
 
@@ -33,11 +34,11 @@ class RollingSpider(ArticleSpider):
 
     def article(self, data, entry, listing_media):
         item = super().article(data, entry, listing_media)
-        if isinstance(entry, RollingEntry):
+        if item is not None and isinstance(entry, RollingEntry):
             settings = self.crawler.settings
             item.rolling_id = entry.rolling_id
             item.digest = without_bracketed_lead(clean_text(entry.digest))
-            item.share_url = entry.url_w or item.share_url
+            item.share_url = safe_http_url(entry.url_w) or item.share_url
             item.media = settings["ROLLING_MEDIA"]
             item.category = settings["ROLLING_CATEGORY"]
         return item
