@@ -91,6 +91,11 @@ def crawl(url: str, out: Path, *args: str, settings: dict | None = None, shards:
         cmds = [crawl_cmd(url, out, summaries[i], "-a", f"shard={i}/{shards}", *args, settings=settings)
                 for i in range(shards)]
     result = measured(cmds, env=dict(os.environ, SCRAPY_SETTINGS_MODULE="newscrawler.settings"))
+    for summary, run_ in zip(summaries, result["runs"]):
+        if not summary.exists():
+            log = summary.with_suffix(".log")
+            tail = log.read_text(encoding="utf-8", errors="replace")[-2000:] if log.exists() else ""
+            raise SystemExit(f"bench: a crawl exited {run_['returncode']} without a summary; its log ends:\n{tail}")
     loaded = [json.loads(p.read_text()) for p in summaries]
     result["articles"] = sum(s["written"] for s in loaded)
     result["requests"] = sum(s["requests"] for s in loaded)

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from newscrawler.replica import ReplicaServer
-from newscrawler.replica.hostile import FAILED, LIQUID_TEXT, POST, expected_outcome, hostile_corpus
+from newscrawler.replica.hostile import LIQUID_TEXT, POST, expected_outcome, hostile_corpus
 from tests.crawling import crawl
 
 JEKYLL_SITE = Path(__file__).parent / "fixtures" / "jekyll"
@@ -32,19 +32,19 @@ def run(corpus, tmp_path_factory):
 
 def test_every_case_ends_as_expected(run, corpus):
     _, result = run
-    # The give-up and the drop rate fail the run, as they should.
+    # The drop rate fails the run, as it should.
     assert result.returncode == 1, result.log[-3000:]
-    assert "Run failed: 1 page(s) given up after retries" in result.log
+    assert "Run failed:" in result.log and "articles dropped" in result.log
     assert "Traceback" not in result.log
     outcomes = Counter(expected_outcome(r) for r in corpus.records.values())
     written = {i["info_code"] for i in result.items()}
     expected_posts = {r.info_code for r in corpus.records.values() if expected_outcome(r) == POST}
     assert written == expected_posts
     assert len(result.posts()) == len(written) == outcomes[POST]
-    drops = {k: v for k, v in outcomes.items() if k not in (POST, FAILED)}
+    drops = {k: v for k, v in outcomes.items() if k != POST}
     assert result.summary["dropped_by_reason"] == drops
-    assert result.summary["failed"] == outcomes[FAILED]
-    assert "larger than download max size" in result.log and "Gave up on article" in result.log
+    assert result.summary["failed"] == 0
+    assert "larger than download max size" in result.log and "Gave up on article" not in result.log
 
 
 def test_drop_lines_are_single_bounded_lines(run):
@@ -91,12 +91,11 @@ def rerun(run, corpus, tmp_path_factory):
 
 def test_a_second_run_refetches_no_dropped_article(rerun):
     """Drops are remembered until RECHECK_REJECTED_AFTER, not refetched
-    every run; the page given up is fetched again (it may work next time)."""
+    every run (a page over DOWNLOAD_MAXSIZE included); bad infoCodes are
+    never fetched."""
     assert "Traceback" not in rerun.log
     assert rerun.summary["written"] == 0
-    assert "Gave up on article" in rerun.log
-    # The given-up page only: bad infoCodes are never fetched.
-    assert rerun.summary["article_requests"] == 1, rerun.summary
+    assert rerun.summary["article_requests"] == 0, rerun.summary
 
 
 def test_an_empty_info_code_is_not_refetched_every_run(rerun):

@@ -45,7 +45,7 @@ def problems(stats: dict, previous: dict[str, int], max_drop_rate: float, min_dr
         found.append("the category index lists no category")
     dropped = sum(drops_by_reason(stats).values())
     written = stats.get("newscrawler/ledger/done", 0)
-    if dropped >= min_drops and dropped / (dropped + written) > max_drop_rate:
+    if dropped and dropped >= min_drops and dropped / (dropped + written) > max_drop_rate:
         found.append(f"{dropped} of {dropped + written} articles dropped (over {max_drop_rate:.0%})")
     not_found = stats.get("newscrawler/article/not_found", 0)
     requested = max(stats.get("newscrawler/article/requested", 0), not_found)

@@ -70,7 +70,7 @@ class GitPublisher:
 
     def spider_closed(self, spider, reason):
         stats = self.crawler.stats
-        added = stats.get_value("newscrawler/posts/written", 0)
+        added = stats.get_value("newscrawler/ledger/done", 0)
         try:
             commit = publish(self.output_dir, self.paths, added, self.push, self.author)
         except (PublishError, OSError, ValueError, subprocess.TimeoutExpired) as exc:

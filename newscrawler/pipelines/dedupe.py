@@ -70,7 +70,7 @@ class DedupePipeline:
     def item_dropped(self, item, response, exception, spider):
         code = getattr(item, "info_code", None)
         if isinstance(exception, RejectedArticle):
-            self._settle(str(code), lambda: self.store.reject(str(code), exception.reason))
+            self._settle(code, lambda: self.store.reject(str(code), exception.reason))
         elif isinstance(exception, ArticleNotWritten):
             self.stats.inc_value("newscrawler/write/failed")
             self.stats.inc_value(f"newscrawler/write/failed/{exception.kind}")

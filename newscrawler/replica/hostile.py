@@ -10,7 +10,6 @@ from datetime import datetime, timedelta
 from newscrawler.replica.corpus import BEIJING, Category, Corpus, Record
 
 POST = "post"
-FAILED = "failed"
 
 BIG_PAGE_BYTES = 50 * 1024 * 1024
 LIQUID_TEXT = "{{ site.title }} {% if true %}注入{% endif %} {% raw %}{{ x }}{% endraw %}"
@@ -71,7 +70,7 @@ def _cases() -> list[Case]:
         Case("title only in listing", POST, omit=("title",), listing_title="列表里的标题"),
         Case("no media or time in article", POST, omit=("medianame", "showtime")),
         Case("no time anywhere", "no_time", showtime="待定", listing_time="未知"),
-        Case("big page", FAILED, text="<p>" + "大" * (BIG_PAGE_BYTES // 3) + "</p>"),
+        Case("big page", "too_large", text="<p>" + "大" * (BIG_PAGE_BYTES // 3) + "</p>"),
         Case("invalid utf-8", POST, raw_answer=b""),  # filled below
         # Markup hidden in entities, and Markdown, in the media name: it ends
         # in the tags, the back link and the category page.

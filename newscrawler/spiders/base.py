@@ -10,6 +10,7 @@ import scrapy
 from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.exceptions import CloseSpider
 from scrapy_splash import SplashRequest
+from twisted.internet.defer import CancelledError
 
 from newscrawler.logformatter import short_repr
 from newscrawler.pages.article import (
@@ -302,6 +303,12 @@ class ArticleSpider(scrapy.Spider):
         self.settle(entry.info_code, exc.reason)
         logger.warning("Dropped article %s: %s", short_repr(entry.info_code), exc)
 
+    def article_dropped(self, code: str, reason: str, detail: str) -> None:
+        self.stats.inc_value("newscrawler/article/dropped")
+        self.stats.inc_value(f"newscrawler/article/dropped/{reason}")
+        self.settle(code, reason)
+        logger.warning("Dropped article %s: %s: %s", code, reason, detail)
+
     def listing_failed(self, failure):
         self.stats.inc_value("newscrawler/listing/failed")
         logger.error("Gave up on listing %s: %s (the next run walks it again)",
@@ -309,12 +316,12 @@ class ArticleSpider(scrapy.Spider):
 
     def article_failed(self, failure):
         code = failure.request.cb_kwargs["entry"].info_code
+        # Answers that will be the same next time: a drop with a reason,
+        # not a page given up and fetched again every run.
         if failure.check(OffsiteRefused):
-            self.stats.inc_value("newscrawler/article/dropped")
-            self.stats.inc_value("newscrawler/article/dropped/offsite_redirect")
-            self.settle(code, "offsite_redirect")
-            logger.warning("Dropped article %s: offsite_redirect: %s", code, failure.getErrorMessage())
-            return
+            return self.article_dropped(code, "offsite_redirect", failure.getErrorMessage())
+        if failure.check(CancelledError) and "larger than download max size" in failure.getErrorMessage():
+            return self.article_dropped(code, "too_large", "the answer is over DOWNLOAD_MAXSIZE")
         self.stats.inc_value("newscrawler/article/failed")
         self.settle(code, None)
         logger.error("Gave up on article %s: %s (the next run fetches it again)",
