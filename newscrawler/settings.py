@@ -59,6 +59,13 @@ INCREMENTAL_STOP = True
 # link never ends must not hold a run forever. 1000 pages is 20,000
 # articles, deeper than the real categories go.
 CATEGORY_MAX_PAGES = 1000
+# Seconds between full walks of a category, which ignore the watermark and
+# read every page (articles already known are not fetched: it costs only
+# listing pages). They find what an incremental walk cannot see: an article
+# that moved up a page while a walk ran (one above it deleted), one
+# inserted below the watermark, a rejected one due for its recheck. Default
+# a day; 0: only the first walk of a category is full.
+FULL_WALK_EVERY = 24 * 3600
 # Seconds a dropped or not-found article is skipped before it is fetched
 # again (default a day): a source may fix an article, but a run every five
 # minutes should not refetch its broken ones every time.

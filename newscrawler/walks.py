@@ -11,8 +11,17 @@ article after it on that page, so a run with nothing new reads one page.
 
 A walk that is not complete (killed, a page or an article given up, an
 article still pending in another run) records nothing, and the next walk
-goes down to the old watermark again, fetching whatever was missed. Pure
-bookkeeping: the spider asks the store and feeds the answers in.
+goes down to the old watermark again, fetching whatever was missed.
+
+What no incremental walk can see (an article that moved up across a page
+boundary while the walk was between two pages, because one above it was
+deleted; one inserted below the watermark) is caught by a *full* walk,
+which ignores the watermark: the first walk of a category, and then one
+every ``FULL_WALK_EVERY`` seconds. A walk ends at a page repeating one it
+saw only after `REPEATS_TO_END` repeats in a row: a listing shifted by
+exactly a page of new articles shows one repeat, then goes on.
+
+Pure bookkeeping: the spider asks the store and feeds the answers in.
 """
 
 from dataclasses import dataclass, field
@@ -24,6 +33,7 @@ SETTLED = (DONE, REJECTED)
 # Unsettled codes are checked against the store once this many pile up,
 # so a long first walk keeps only what is in flight.
 PRUNE_AT = 2000
+REPEATS_TO_END = 3
 
 
 @dataclass
@@ -32,6 +42,8 @@ class Walk:
     """The store's name of the walk: the category, and the shard if any."""
     watermark: frozenset[str]
     """First-page codes of the last complete walk (empty: none)."""
+    full: bool = False
+    """This walk ignores the watermark (see the module's doc)."""
     first_page: list[str] | None = None
     pages: int = 0
     end: str | None = None
@@ -42,6 +54,8 @@ class Walk:
     """Codes listed by the walk that were not yet written or rejected."""
     broken: bool = False
     """A page could not be followed (its next link leaves the site)."""
+    repeats: int = 0
+    """Pages in a row that repeated a page seen before."""
 
     def next_step(self, url: str, codes: list[str], new: set[str], next_url: str | None,
                   *, max_pages: int, incremental: bool) -> str | None:
@@ -52,11 +66,12 @@ class Walk:
         if self.first_page is None:
             self.first_page = list(codes)
         fingerprint = tuple(codes)
+        self.repeats = self.repeats + 1 if fingerprint in self.fingerprints or url in self.urls else 0
         if not next_url:
             self.end = LAST_PAGE
-        elif fingerprint in self.fingerprints or next_url in self.urls or next_url == url:
+        elif self.repeats >= REPEATS_TO_END:
             self.end = REPEAT
-        elif incremental and self.reaches_watermark(codes, new):
+        elif incremental and not self.full and self.reaches_watermark(codes, new):
             self.end = WATERMARK
         elif self.pages >= max_pages:
             self.end = PAGE_LIMIT

@@ -3,6 +3,7 @@ cost only themselves; N processes split a crawl with -a shard=I/N."""
 
 import subprocess
 import sys
+import time
 
 from newscrawler.replica import Corpus, ReplicaServer
 from tests.crawling import ENV, REPO_ROOT, crawl, crawl_command
@@ -167,8 +168,65 @@ def test_an_endless_listing_stops_at_the_page_limit(tmp_path):
         again = crawl(output, replica.url, "-s", "CATEGORY_MAX_PAGES=12", timeout=120)
         pages_again = replica.hits["listing"] - pages_first
     assert "Category dzrb: stopped after CATEGORY_MAX_PAGES=12 pages" in first.log
-    assert "Category cqrb: page" in first.log and "repeats a page already walked" in first.log
+    assert "Category cqrb: pages repeat pages already walked (3 in a row)" in first.log
     stats = first.summary
     assert stats["written"] == len(corpus.writable())
     assert pages_again == len(corpus.categories), "both walks ended complete: the next run reads one page each"
+    assert again.summary["written"] == 0
+
+
+def test_a_category_listed_twice_in_the_index_is_walked_once(tmp_path):
+    corpus = Corpus.generate(size=200, seed=140)
+    corpus.index_extra = [("/category/dzrb.html?page=1", "大众日报")]
+    with ReplicaServer(corpus) as replica:
+        runs = [crawl(tmp_path / "out", replica.url) for _ in range(2)]
+    assert [run.returncode for run in runs] == [0, 0]
+    assert_written_exactly_once(tmp_path / "out", corpus)
+
+
+def test_a_page_of_new_articles_arriving_mid_walk_loses_nothing(tmp_path):
+    # Twenty new articles between the fetches of pages 2 and 3: page 3 shows
+    # what page 2 showed. One repeat does not end the walk.
+    corpus = Corpus.generate(size=400, seed=141)
+    with ReplicaServer(corpus) as replica:
+        replica.before["/category/dzrb.html?page=3"] = lambda: corpus.add_live(20, cid="dzrb")
+        runs = [crawl(tmp_path / "out", replica.url, "-a", "categories=dzrb") for _ in range(3)]
+    assert [run.returncode for run in runs] == [0, 0, 0]
+    listed = {r.info_code for r in corpus.categories["dzrb"].records if r.defect is None}
+    assert_written_exactly_once(tmp_path / "out", expected=listed)
+
+
+def test_an_article_that_moves_up_mid_walk_is_found_by_the_next_full_walk(tmp_path):
+    # The newest article is taken down while the walk is between pages 2
+    # and 3: the first article of page 3 moves up to page 2, already read.
+    corpus = Corpus.generate(size=400, seed=142)
+    records = corpus.categories["dzrb"].records
+    skipped, deleted = records[40].info_code, records[0].info_code
+    with ReplicaServer(corpus) as replica:
+        replica.before["/category/dzrb.html?page=3"] = lambda: (corpus._gone.add(records[0].info_code),
+                                                               records.pop(0))
+        first = crawl(tmp_path / "out", replica.url, "-a", "categories=dzrb")
+        written_first = {i["info_code"] for i in first.items()}
+        incremental = crawl(tmp_path / "out", replica.url, "-a", "categories=dzrb")
+        time.sleep(1.1)
+        full = crawl(tmp_path / "out", replica.url, "-a", "categories=dzrb", "-s", "FULL_WALK_EVERY=1")
+    assert skipped not in written_first
+    assert incremental.summary["written"] == 0, "an incremental walk cannot see it (README: not guaranteed)"
+    assert "a full walk" in full.log and full.summary["written"] == 1
+    listed = {r.info_code for r in records if r.defect is None}
+    assert_written_exactly_once(tmp_path / "out", expected=listed | {deleted})  # written before it was deleted
+
+
+def test_a_next_link_that_redirects_to_a_page_already_read_ends_the_walk(tmp_path):
+    corpus = Corpus.generate(size=200, seed=143)
+    corpus.categories["dzrb"].pager = "stuck"
+    pages = corpus.page_count("dzrb")
+    with ReplicaServer(corpus) as replica:
+        replica.redirects[f"/category/dzrb.html?page={pages + 1}"] = f"/category/dzrb.html?page={pages - 1}"
+        first = crawl(tmp_path / "out", replica.url, "-a", "categories=dzrb")
+        before = replica.hits["listing"]
+        again = crawl(tmp_path / "out", replica.url, "-a", "categories=dzrb")
+        pages_again = replica.hits["listing"] - before
+    assert first.returncode == 0 and "pages repeat pages already walked" in first.log
+    assert pages_again == 1, "the walk completed: the next run reads one page"
     assert again.summary["written"] == 0

@@ -64,6 +64,8 @@ class _Handler(BaseHTTPRequestHandler):
             time.sleep(faults.latency)
         if route != "robots" and faults.active() and self._fault(faults, attempt):
             return
+        if (change := replica.take_change(self.path)) is not None:
+            change()
         if self.path in replica.outages:
             self._send(replica.outages[self.path], b"Service Unavailable", "text/plain")
             return
@@ -132,6 +134,9 @@ class ReplicaServer:
         """Request path (with its query) -> the status it answers, always."""
         self.redirects: dict[str, str] = {}
         """Request path (with its query) -> where it redirects (302)."""
+        self.before: dict[str, object] = {}
+        """Request path (with its query) -> a function run once, before the
+        first answer to it (a change of the source in the middle of a crawl)."""
         self._attempts: Counter = Counter()
         self._lock = threading.Lock()
         self._httpd = _Server((host, port), _Handler)
@@ -166,6 +171,10 @@ class ReplicaServer:
     def advance(self) -> None:
         with self._lock:
             self.corpus.advance(datetime.now(BEIJING))
+
+    def take_change(self, path: str):
+        with self._lock:
+            return self.before.pop(path, None)
 
     def count(self, route: str, path: str) -> int:
         with self._lock:

@@ -1,6 +1,7 @@
 """Walk the category index, every listing page, every article."""
 
 import logging
+import time
 from urllib.parse import quote
 
 import scrapy
@@ -34,30 +35,36 @@ class CategorySpider(ArticleSpider):
 
     def site_requests(self):
         if self.categories:
-            for cid in self.categories:
-                yield self.listing_request(f"{self.base_url}/category/{quote(cid)}.html", cid)
+            for cid in dict.fromkeys(self.categories):
+                yield self.listing_request(f"{self.base_url}/category/{quote(cid)}.html", cid, 1)
         else:
             yield scrapy.Request(f"{self.base_url}/category/", self.parse_index, errback=self.listing_failed)
 
-    def listing_request(self, url: str, cid: str) -> scrapy.Request:
-        return scrapy.Request(url, self.parse_listing, cb_kwargs={"cid": cid}, errback=self.listing_failed)
+    def listing_request(self, url: str, cid: str, page: int) -> scrapy.Request:
+        # Not filtered as a duplicate: a next link that leads back to a page
+        # already read must reach the walk, which counts repeats and ends.
+        return scrapy.Request(url, self.parse_listing, cb_kwargs={"cid": cid, "page": page},
+                              errback=self.listing_failed, dont_filter=True)
 
     def parse_index(self, response):
         links = parse_category_index(response)
         if not links:
             logger.error("No category in the index at %s: has the source changed?", response.url)
             self.stats.inc_value("newscrawler/index/empty")
+        walked = set()
         for link in links:
-            if self.on_site(link.url, "category link"):
-                yield self.listing_request(link.url, link.cid)
+            if link.cid not in walked and self.on_site(link.url, "category link"):
+                walked.add(link.cid)  # one walk per category, however often it is listed
+                yield self.listing_request(link.url, link.cid, 1)
 
-    def parse_listing(self, response, cid=None):
+    def parse_listing(self, response, cid=None, page=1):
         cid = cid or category_id(response.url)
+        number = page
         page = parse_listing(response)
         self.stats.inc_value("newscrawler/listing/pages")
         self.stats.inc_value(CATEGORY_STAT.format(cid=cid), len(page.entries))
         walk = self.walks.get(cid) or self.start_walk(cid)
-        if walk.end:  # the same category reached twice (listed twice in the index)
+        if walk.end or (number == 1 and walk.pages):  # a second walk of one category: not followed
             return
         requests = self.follow_entries(page.entries, page.name)
         yield from requests
@@ -75,12 +82,13 @@ class CategorySpider(ArticleSpider):
         end = walk.next_step(response.url, [e.info_code for e in page.entries], new, next_url,
                              max_pages=max_pages, incremental=incremental)
         if end is None:
-            yield self.listing_request(next_url, cid)
+            yield self.listing_request(next_url, cid, number + 1)
         elif end == WATERMARK:
             self.stats.inc_value("newscrawler/listing/stopped_early")
         elif end == REPEAT:
             self.stats.inc_value("newscrawler/listing/repeated")
-            logger.warning("Category %s: page %d repeats a page already walked; the walk ends there", cid, walk.pages)
+            logger.warning("Category %s: pages repeat pages already walked (%d in a row); the walk ends at page %d",
+                           cid, walk.repeats, walk.pages)
         elif end == PAGE_LIMIT:
             self.stats.inc_value("newscrawler/listing/page_limit")
             logger.warning("Category %s: stopped after CATEGORY_MAX_PAGES=%d pages; the listing goes on (%s)",
@@ -90,10 +98,16 @@ class CategorySpider(ArticleSpider):
         key = self.walk_key(cid)
         try:
             watermark = self.seen.walk_markers(key) or []
+            full_at = self.seen.last_full_walk(key)
         except StoreError as exc:
             self.store_failed(exc)
-            watermark = []
-        walk = self.walks[cid] = Walk(key, frozenset(watermark))
+            watermark, full_at = [], None
+        every = self.crawler.settings.getfloat("FULL_WALK_EVERY")
+        full = not watermark or full_at is None or (every > 0 and time.time() - full_at > every)
+        if full and watermark:
+            logger.info("Category %s: a full walk (the last one is over FULL_WALK_EVERY old)", cid)
+            self.stats.inc_value("newscrawler/walk/full")
+        walk = self.walks[cid] = Walk(key, frozenset(watermark), full=full)
         return walk
 
     def track_unsettled(self, walk: Walk, entries, new: set[str]) -> None:
@@ -112,7 +126,7 @@ class CategorySpider(ArticleSpider):
         states = self.seen.states(unsettled) if unsettled else {}
         for cid, walk in sorted(self.walks.items()):
             if walk.complete(states) and walk.first_page:
-                self.seen.complete_walk(walk.key, walk.first_page)
+                self.seen.complete_walk(walk.key, walk.first_page, full=walk.full)
                 self.stats.inc_value("newscrawler/walk/complete")
             else:
                 self.stats.inc_value("newscrawler/walk/incomplete")

@@ -73,8 +73,12 @@ class SeenStore(Protocol):
         """The first listing page's codes of the last complete walk of the
         listing `key` (see `newscrawler.walks`), or None."""
 
-    def complete_walk(self, key: str, markers: list[str]) -> None:
-        """Record a complete walk of the listing `key`, and its markers."""
+    def last_full_walk(self, key: str) -> float | None:
+        """When the last complete full walk of `key` ended (epoch seconds)."""
+
+    def complete_walk(self, key: str, markers: list[str], full: bool = False) -> None:
+        """Record a complete walk of the listing `key`, its markers, and
+        whether it was a full walk."""
 
     def done_codes(self) -> set[str]:
         """Every code marked done."""

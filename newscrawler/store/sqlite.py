@@ -26,7 +26,7 @@ CREATE TABLE IF NOT EXISTS walks (
 );
 """
 # Columns added after the first release: stores made by it gain them.
-_ADDED_COLUMNS = {"claims": {"post": "TEXT"}, "walks": {"markers": "TEXT"}}
+_ADDED_COLUMNS = {"claims": {"post": "TEXT"}, "walks": {"markers": "TEXT", "full_at": "REAL"}}
 _POST_INDEX = "CREATE UNIQUE INDEX IF NOT EXISTS claims_post ON claims (post)"
 
 
@@ -213,11 +213,18 @@ class SQLiteSeenStore:
         return json.loads(row[0]) if row and row[0] else None
 
     @_translated
-    def complete_walk(self, key: str, markers: list[str]) -> None:
+    def last_full_walk(self, key: str) -> float | None:
+        row = self._db.execute("SELECT full_at FROM walks WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    @_translated
+    def complete_walk(self, key: str, markers: list[str], full: bool = False) -> None:
+        now = time.time()
         self._db.execute(
-            "INSERT INTO walks (key, completed_at, markers) VALUES (?, ?, ?)"
-            " ON CONFLICT (key) DO UPDATE SET completed_at = excluded.completed_at, markers = excluded.markers",
-            (key, time.time(), json.dumps(list(markers))),
+            "INSERT INTO walks (key, completed_at, markers, full_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (key) DO UPDATE SET completed_at = excluded.completed_at, markers = excluded.markers,"
+            " full_at = coalesce(excluded.full_at, walks.full_at)",
+            (key, now, json.dumps(list(markers)), now if full else None),
         )
 
     @_translated
