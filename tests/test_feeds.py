@@ -75,3 +75,26 @@ def test_rolling_news_posts_in_the_second_layout(replica, corpus, tmp_path):
         assert item["share_url"] == entry["url_w"] and item["category"] == "emnews"
     again = crawl(out, replica.url, "-a", "categories=dzrb", spider="category")
     assert not {i["info_code"] for i in again.items()[len(items):]} & {i["info_code"] for i in items}
+
+
+def feed_response(body: bytes):
+    from scrapy.http import TextResponse
+
+    return TextResponse("http://127.0.0.1/web/webapi?type=45", body=body, encoding="utf-8")
+
+
+def test_a_feed_nested_too_deep_is_a_bad_answer_not_a_crash():
+    from newscrawler.pages.article import BadArticleAnswer
+    from newscrawler.pages.feeds import parse_media_feed
+
+    with pytest.raises(BadArticleAnswer):
+        parse_media_feed(feed_response(b'{"nodeList": ' + b"[" * 100000 + b"]" * 100000 + b"}"))
+
+
+def test_lone_surrogates_in_a_feed_become_replacement_characters():
+    from newscrawler.pages.feeds import parse_media_feed
+
+    [entry] = parse_media_feed(feed_response(
+        b'{"nodeList": [{"infocode": "NW\\ud800X", "title": "t\\udfff", "from": "m", "showtime": "x"}]}'))
+    assert entry.info_code == "NW\ufffdX" and entry.title == "t\ufffd"
+    entry.info_code.encode("utf-8")

@@ -143,8 +143,9 @@ def test_bad_text_endpoint_answers(body, error):
         (b'{"code": 0, "title": "a" "b", "text": "<p>x</p>"}', "bad_json"),
         (b'{"code": "1"}', "unknown_code"),
         (b'{"code": 0, "title": ["t"]}', "bad_field"),
+        (b'{"code": 0, "title": "t", "n": ' + b"7" * 5000 + b"}", "bad_json"),
     ],
-    ids=["not_an_object", "too_deep", "bad_json", "unknown_code", "bad_field"],
+    ids=["not_an_object", "too_deep", "bad_json", "unknown_code", "bad_field", "an_integer_of_5000_digits"],
 )
 def test_unusable_answers_say_why(body, reason):
     with pytest.raises(UnusableAnswer) as caught:

@@ -97,6 +97,9 @@ def test_leap_day_without_year_means_the_last_one_that_exists():
         0, "0000000000", "/Date(-1)/", "/Date(253402300799000)/",
         # relative shapes past the start of the calendar
         "99999999天前", "9999999999分钟前", "999999999999小时前",
+        # offsets no zone has (timezone() refuses 24 hours or more)
+        "2024-05-06T07:08:09+99:00", "2024-05-06T07:08:09+24:00", "2024-05-06T07:08:09-2500",
+        "2024-05-06T07:08:09+15:00", "2024-05-06T07:08:09+08:60",
     ],
 )
 def test_hostile_or_implausible_gives_none(raw):
@@ -117,7 +120,7 @@ def test_the_edges_of_the_plausible_range(raw, expected):
 
 def test_never_raises_and_stays_in_range():
     pieces = ["0001", "9999", "2022", "99999999999", "1642470748000", "-", "/", ".", "年", "月", "日", " ",
-              "T", ":", "：", "Z", "+09:00", "-14:00", "天前", "分钟前", "小时前", "秒前", "今天", "昨天",
+              "T", ":", "：", "Z", "+09:00", "-14:00", "+99:00", "-2500", "+24:00", "天前", "分钟前", "小时前", "秒前", "今天", "昨天",
               "/Date(", ")/", "99", "12", "0", "NaN", "\ud800", "\u3000", "刚刚"]
     rng = random.Random(9)
     for _ in range(20000):

@@ -63,6 +63,8 @@ def _full_date(match, now):
     else:
         sign = -1 if g["tz"][0] == "-" else 1
         hours, minutes = int(g["tz"][1:3]), int(g["tz"][-2:])
+        if hours > 14 or minutes > 59:  # no zone is further from UTC (+24:00 makes timezone() raise)
+            return None
         offset = timezone(sign * timedelta(hours=hours, minutes=minutes))
     try:
         return parsed.replace(tzinfo=offset).astimezone(BEIJING)

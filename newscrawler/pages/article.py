@@ -71,10 +71,16 @@ def _parse_json(text: str) -> object:
     except RecursionError:
         raise UnusableAnswer("too_deep", "JSON nested deeper than the parser goes") from None
     except json.JSONDecodeError as exc:
-        cut_off = exc.msg.startswith("Unterminated string") or exc.pos >= len(text.rstrip()) - _CUT_OFF_TAIL
-        if cut_off or not text.lstrip().startswith(("{", "[")):
-            raise BadArticleAnswer(f"not JSON: {exc}") from None
-        raise UnusableAnswer("bad_json", f"broken JSON: {exc}") from None
+        return _bad_json(text, exc)
+    except ValueError as exc:  # an integer over Python's 4,300 digits
+        raise UnusableAnswer("bad_json", f"unreadable JSON: {exc}") from None
+
+
+def _bad_json(text: str, exc: json.JSONDecodeError):
+    cut_off = exc.msg.startswith("Unterminated string") or exc.pos >= len(text.rstrip()) - _CUT_OFF_TAIL
+    if cut_off or not text.lstrip().startswith(("{", "[")):
+        raise BadArticleAnswer(f"not JSON: {exc}") from None
+    raise UnusableAnswer("bad_json", f"broken JSON: {exc}") from None
 
 
 def _without_lone_surrogates(data: dict, text: str) -> dict:

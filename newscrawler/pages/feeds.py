@@ -1,12 +1,17 @@
 """The JSON list feeds: media news, market news, rolling news."""
 
 import json
+import re
 from dataclasses import dataclass
 
 from scrapy.http import TextResponse
 
+from newscrawler.logformatter import short_repr
 from newscrawler.pages.article import BadArticleAnswer
 from newscrawler.pages.listing import ListingEntry
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -21,8 +26,8 @@ class RollingEntry(ListingEntry):
 def _records(response: TextResponse, key: str) -> list[dict]:
     try:
         data = json.loads(response.text)
-    except ValueError as exc:
-        raise BadArticleAnswer(f"feed is not JSON: {exc}") from None
+    except (ValueError, RecursionError) as exc:  # RecursionError: nested thousands deep
+        raise BadArticleAnswer(f"feed is not JSON: {type(exc).__name__}: {short_repr(str(exc))}") from None
     records = data.get(key) if isinstance(data, dict) else None
     if not isinstance(records, list):
         raise BadArticleAnswer(f"feed has no {key!r} list")
@@ -30,7 +35,8 @@ def _records(response: TextResponse, key: str) -> list[dict]:
 
 
 def _text(value) -> str:
-    return "" if value is None else str(value)
+    # JSON may escape half a UTF-16 pair ("\ud800"): no encoder writes it.
+    return "" if value is None else _LONE_SURROGATE.sub("\ufffd", str(value))
 
 
 def _share_url(response: TextResponse, code: str) -> str:
