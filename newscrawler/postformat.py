@@ -4,6 +4,7 @@ Every value from the source is text, and is written as text: YAML reads it
 back as the same string, and neither Liquid, kramdown nor a browser finds
 any syntax in it."""
 
+import hashlib
 import re
 from datetime import datetime
 from urllib.parse import quote, urlsplit
@@ -113,9 +114,27 @@ def _beijing(iso: str) -> datetime:
     return datetime.fromisoformat(iso).astimezone(BEIJING)
 
 
+_JEKYLL_STABLE = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*")
+_NOT_ALNUM = re.compile(r"[^A-Za-z0-9]+")
+
+
+def jekyll_stable(name: str) -> str:
+    """`name` as Jekyll keeps it in a post's URL. Jekyll turns runs of any
+    other character than letters and digits (``_`` and ``-`` included) into
+    one ``-`` and strips them at the ends, so ``NW_1``, ``NW--1`` and
+    ``NW-1`` would share one page: a name it would change gets the change
+    and a hash of the original, so two names never meet."""
+    if _JEKYLL_STABLE.fullmatch(name):
+        return name
+    digest = hashlib.sha1(name.encode("utf-8")).hexdigest()[:8]
+    cleaned = _NOT_ALNUM.sub("-", name).strip("-")
+    return f"{cleaned}-{digest}" if cleaned else digest
+
+
 def post_filename(item) -> str:
-    """``{date}-{infoCode}.md``; rolling news: ``{date}-{id}.md``."""
-    return f"{_beijing(item.published_at):%Y-%m-%d}-{item.rolling_id or item.info_code}.md"
+    """``{date}-{infoCode}.md``; rolling news: ``{date}-{id}.md`` (the code
+    or id made `jekyll_stable`)."""
+    return f"{_beijing(item.published_at):%Y-%m-%d}-{jekyll_stable(item.rolling_id or item.info_code)}.md"
 
 
 def render_post(item, site: str) -> str:

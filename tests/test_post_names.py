@@ -2,10 +2,14 @@
 named by the feed's id, which is unique for nothing."""
 
 import json
+import shutil
+import subprocess
+
+import pytest
 
 from newscrawler.replica import Corpus, ReplicaServer
 from newscrawler.store import SQLiteSeenStore
-from tests.crawling import crawl
+from tests.crawling import REPO_ROOT, crawl
 
 
 def test_rolling_ids_that_collide_never_overwrite_a_post(tmp_path):
@@ -39,3 +43,27 @@ def test_rolling_ids_that_collide_never_overwrite_a_post(tmp_path):
     names = [store.post_name(code) for code in expected]
     store.close()
     assert sorted(names) == sorted(posts), "the store knows each post's name"
+
+
+def test_codes_jekyll_would_give_one_page_get_one_page_each(tmp_path):
+    if not shutil.which("jekyll"):
+        pytest.skip("jekyll is not installed: apt-get install jekyll")
+    # Jekyll turns runs of "-" and "_" into one "-" and strips them at the
+    # ends: these six codes would share three pages.
+    codes = ["NWSLUG-1", "NWSLUG--1", "-NWSLUG-1-", "NWSLUG_1", "-", "_"]
+    corpus = Corpus.generate(size=30, seed=182)
+    records = corpus.categories["dzrb"].records[:len(codes)]
+    for record, code in zip(records, codes):
+        record.info_code, record.showtime = code, "2024-05-06 07:08:09"
+    corpus = Corpus(list(corpus.categories.values()))
+    with ReplicaServer(corpus) as replica:
+        result = crawl(tmp_path / "out", replica.url)
+    assert result.returncode == 0, result.log[-3000:]
+    posts = sorted(p.name for p in (tmp_path / "out" / "_posts").glob("2024-05-06-*.md"))
+    assert len(posts) == len(codes)
+    build = subprocess.run([str(REPO_ROOT / "tools" / "build-site.sh"), str(tmp_path / "out"), str(tmp_path / "site")],
+                           capture_output=True, text=True, timeout=300)
+    assert build.returncode == 0, build.stdout + build.stderr
+    pages = list((tmp_path / "site" / "_site").glob("*/2024/05/06/*.html"))
+    assert len(pages) == len(codes), "one page per post"
+    assert not [p for p in pages if p.name.startswith(".")]

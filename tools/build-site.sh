@@ -12,5 +12,12 @@ mkdir -p "$build"
 cp -r "$here/site/." "$build/"
 # Everything the crawler wrote; _config.yml excludes its state files.
 cp -r "$output/." "$build/"
-jekyll build --quiet --source "$build" --destination "$build/_site"
+# Jekyll reports two posts that would share one page as a warning and
+# builds one of them: that is a failure here, as is any error.
+log=$(jekyll build --source "$build" --destination "$build/_site" 2>&1) || { echo "$log" >&2; exit 1; }
+if grep -qE "Conflict:|Error" <<<"$log"; then
+  echo "$log" >&2
+  echo "jekyll build: a conflict or an error (above)" >&2
+  exit 1
+fi
 echo "Site built: $(find "$build/_site" -name '*.html' | wc -l) pages in $build/_site"
