@@ -55,3 +55,22 @@ def test_links_and_redirects_off_the_site_are_refused(tmp_path):
     assert "The walk of category zqsb is not complete (it did not reach its end)" in result.log
     assert "The walk of category zqsb is not complete" in again.log, "a next link off the site never completes a walk"
     assert not (tmp_path / "out" / "passwd").exists()
+
+
+def test_a_redirect_to_splash_is_refused(tmp_path):
+    from scrapy import Request
+    from scrapy.utils.test import get_crawler
+
+    from newscrawler.middlewares.samesite import OffsiteRefused, SameSiteMiddleware
+    from newscrawler.spiders.category import CategorySpider
+
+    crawler = get_crawler(CategorySpider, {"SPLASH_URL": "http://127.0.0.1:8050", "OUTPUT_DIR": str(tmp_path)})
+    spider = CategorySpider.from_crawler(crawler, base_url="http://127.0.0.1:8000")
+    middleware = SameSiteMiddleware.from_crawler(crawler)
+    splash = "http://127.0.0.1:8050/execute?lua_source=x"
+    assert middleware.process_request(Request(splash, meta={"splash": {"args": {}}}), spider) is None
+    assert middleware.process_request(Request("http://127.0.0.1:8050/_ping", meta={"splash_ping": True}), spider) is None
+    for meta in ({}, {"redirect_urls": ["http://127.0.0.1:8000/category/x.html"]},
+                 {"splash": {}, "redirect_urls": ["http://127.0.0.1:8000/x"]}):
+        with pytest.raises(OffsiteRefused):
+            middleware.process_request(Request(splash, meta=meta), spider)

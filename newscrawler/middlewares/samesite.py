@@ -37,7 +37,10 @@ class OffsiteRefused(IgnoreRequest):
 class SameSiteMiddleware:
     """Refuses every request off the spider's ``base_url`` origin, the
     requests a redirect makes included (they pass here again). Splash's own
-    URL (``SPLASH_URL``) is allowed. Counts ``newscrawler/offsite/refused``."""
+    URL (``SPLASH_URL``) is allowed for the requests the crawler sends it
+    (scrapy-splash's, and the start-up ping), never for a redirect: a source
+    must not reach Splash's script endpoints. Counts
+    ``newscrawler/offsite/refused``."""
 
     def __init__(self, splash_url: str | None, stats):
         self.splash_url = splash_url
@@ -51,7 +54,8 @@ class SameSiteMiddleware:
         site = getattr(spider, "base_url", None)
         if site is None or same_site(request.url, site):
             return None
-        if self.splash_url and same_site(request.url, self.splash_url):
+        ours = "splash" in request.meta or request.meta.get("splash_ping")
+        if self.splash_url and ours and "redirect_urls" not in request.meta and same_site(request.url, self.splash_url):
             return None
         self.stats.inc_value("newscrawler/offsite/refused")
         redirected = request.meta.get("redirect_urls")

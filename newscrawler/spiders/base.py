@@ -131,7 +131,7 @@ class ArticleSpider(scrapy.Spider):
                 self.splash_ready,
                 errback=self.splash_down,
                 dont_filter=True,
-                meta={"dont_retry": True, "dont_obey_robotstxt": True, "download_timeout": 15},
+                meta={"dont_retry": True, "dont_obey_robotstxt": True, "download_timeout": 15, "splash_ping": True},
             )
         else:
             yield from self.site_requests()
