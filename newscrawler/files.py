@@ -53,7 +53,10 @@ def remove_stale_temps(folder: Path) -> int:
         pid = leftover.name[len(TEMP_PREFIX):].partition("-")[0]
         if pid.isdigit() and pid_alive(int(pid)):
             continue
-        leftover.unlink(missing_ok=True)
+        try:
+            leftover.unlink(missing_ok=True)
+        except OSError:  # a folder that cannot be written: its writes fail, and say so
+            continue
         removed += 1
     return removed
 

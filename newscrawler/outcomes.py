@@ -36,8 +36,7 @@ class ArticleNotWritten(DropItem):
     def from_error(cls, what: str, exc: BaseException) -> "ArticleNotWritten":
         if isinstance(exc, OSError):
             name = errno.errorcode.get(exc.errno, "OSError")
-            where = f" ({exc.filename})" if exc.filename else ""
-            return cls(f"{what}: {name} {exc.strerror or exc}{where}", kind=name,
+            return cls(f"{what}: {name} {exc.strerror or exc}", kind=name,
                        environment=exc.errno in ENVIRONMENT_ERRNOS)
         return cls(f"{what}: {type(exc).__name__}: {exc}", kind=type(exc).__name__)
 

@@ -9,6 +9,7 @@ removed and the claim released, so the article is fetched and written
 again, once, under whatever date the source gives then.
 """
 
+import errno
 import json
 import logging
 from pathlib import Path
@@ -46,10 +47,14 @@ def undo(store: SeenStore, info_code: str, output_dir: Path) -> bool:
     removed = False
     if name := store.post_name(info_code):
         for folder in POST_FOLDERS:
-            path = child_path(output_dir / folder, name)
-            if path.exists():
-                path.unlink()
+            try:
+                child_path(output_dir / folder, name).unlink()
                 removed = True
+            except FileNotFoundError:
+                pass
+            except OSError as exc:
+                if exc.errno != errno.ENAMETOOLONG:  # too long a name to exist at all
+                    raise
     store.release(info_code)
     return removed
 

@@ -41,6 +41,7 @@ def crawl_command(base_url: str, output: Path, *args: str, spider: str = "catego
         "-s", f"OUTPUT_DIR={output}",
         "-s", f"RUN_SUMMARY_FILE={output}{name}-summary.json",
         "-s", f"LOG_FILE={output}{name}-crawl.log",
+        "-s", "LOG_FILE_APPEND=False",
         "-s", "LOG_LEVEL=INFO",
         *args,
     ]

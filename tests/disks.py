@@ -50,15 +50,19 @@ def resize(path: Path, size: str) -> None:
 
 
 @contextmanager
-def immutable(path: Path):
+def immutable(path: Path, now: bool = True):
     """`path` made immutable (chattr +i): nothing can be created in a
-    folder, even by root."""
+    folder, even by root. With `now` False, it is made so by calling the
+    function the block receives (from a replica's `before` hook, mid-run);
+    either way it is writable again after the block."""
     if not shutil.which("chattr"):
         pytest.skip("chattr is not installed (e2fsprogs)")
     proc = _run("chattr", "+i", str(path))
     if proc.returncode:
         pytest.skip(f"chattr +i does not work here: {proc.stderr.strip()}")
+    if not now:
+        _run("chattr", "-i", str(path))
     try:
-        yield path
+        yield lambda: _run("chattr", "+i", str(path))
     finally:
         _run("chattr", "-i", str(path))

@@ -4,6 +4,8 @@ traceback, nothing half-written stays, and a later run writes it once."""
 
 import re
 import signal
+
+import pytest
 import subprocess
 import time
 
@@ -82,22 +84,47 @@ def test_a_full_disk_that_holds_the_store_too(tmp_path):
     assert "Stopping the run" in full.log
 
 
-def test_posts_folder_that_cannot_be_written(tmp_path):
-    corpus = Corpus.generate(size=40, seed=153)
+def test_posts_folder_that_stops_being_writable_mid_run(tmp_path):
+    corpus = Corpus.generate(size=200, seed=153)
     output = tmp_path / "out"
     (output / "_posts").mkdir(parents=True)
     with ReplicaServer(corpus) as replica:
-        with immutable(output / "_posts"):
-            refused = crawl(output, replica.url)
+        with immutable(output / "_posts", now=False) as freeze:
+            frozen = []
+
+            def once_five_are_written():
+                jsonl = output / "items.jsonl"
+                if not frozen and jsonl.exists() and jsonl.read_bytes().count(b"\n") >= 5:
+                    frozen.append(freeze())
+
+            for code in corpus.records:
+                replica.before[f"/NewsData/GetNewsText.do?id={code}"] = once_five_are_written
+            refused = crawl(output, replica.url, "-s", "CONCURRENT_REQUESTS=1")
+        written_when_refused = jsonl_codes(output)
         store = SQLiteSeenStore(output / "dedupe.sqlite3")
-        assert store.done_codes() == set() and store.pending_mine() == []
+        assert store.done_codes() == set(jsonl_codes(output)) and store.pending_mine() == []
         assert [code for code, _ in store.stale_claims()] == [], "every claim given back"
         store.close()
         healthy = crawl(output, replica.url)
     assert_failed_cleanly(refused, "EPERM")
-    assert refused.summary["written"] == 0 and not jsonl_codes(output)[:0]
+    assert refused.summary["written"] == len(written_when_refused) > 0
     assert healthy.returncode == 0
     assert_written_exactly_once(output, corpus)
+
+
+@pytest.mark.parametrize("name", ["_posts", "items.jsonl"])
+def test_an_output_that_cannot_be_written_at_start_is_one_line(tmp_path, name):
+    corpus = Corpus.generate(size=20, seed=160)
+    output = tmp_path / "out"
+    output.mkdir()
+    (output / "_posts").mkdir()
+    (output / "items.jsonl").write_bytes(b"")
+    with ReplicaServer(corpus) as replica, immutable(output / name):
+        refused = crawl(output, replica.url)
+        text_requests = replica.hits["text"]
+    assert refused.returncode == 2 and text_requests == 0
+    assert f"error: {output / name} is not writable" in refused.log
+    assert "Traceback" not in refused.log
 
 
 def test_a_category_page_that_fails_after_the_post(tmp_path):
@@ -203,3 +230,24 @@ def test_scrapy_parse_leaves_no_claim_pending(tmp_path):
         healthy = crawl(output, replica.url)
     assert "A killed run left" not in healthy.log
     assert_written_exactly_once(output, corpus)
+
+
+def test_a_post_name_too_long_for_its_path(tmp_path):
+    # OUTPUT_DIR so deep that a temp file's path fits PATH_MAX (4096) and
+    # the post's does not: ENAMETOOLONG for every post, twice.
+    corpus = Corpus.generate(size=20, seed=162)
+    target = 4096 - len("/_posts/") - len("2026-11-26-NW202201182251444627.md") + 4
+    output = tmp_path
+    while len(str(output)) < target:
+        output = output / ("d" * min(200, target - len(str(output)) - 1))
+    assert len(str(output)) == target
+    store = tmp_path / "store" / "dedupe.sqlite3"
+    settings = ("-s", f"DEDUPE_STORE_URI=sqlite:///{store}")
+    with ReplicaServer(corpus) as replica:
+        runs = [crawl(output, replica.url, *settings) for _ in range(2)]
+    for run in runs:
+        assert_failed_cleanly(run, "post .*_posts/.*ENAMETOOLONG")
+    check = SQLiteSeenStore(store)
+    check.owner = "someone else:1"
+    assert check.stale_claims() == [] and check.done_codes() == set(), "every claim given back"
+    check.close()

@@ -16,6 +16,12 @@ from scrapy.exceptions import UsageError
 
 from newscrawler.extensions.health import FAILED_STAT
 from newscrawler.spiders.base import parse_shard
+from newscrawler.store import StoreError, open_store
+
+
+# What a run writes in OUTPUT_DIR (besides the store): each must be
+# writable before the crawl starts, or the run would fetch for nothing.
+WRITTEN_IN_OUTPUT_DIR = ("_posts", "category", "old_post", "items.jsonl", "health.json")
 
 
 def usage_problem(spargs: dict, settings) -> str | None:
@@ -37,6 +43,14 @@ def usage_problem(spargs: dict, settings) -> str | None:
         return f"OUTPUT_DIR {output} cannot be created: {exc.strerror}"
     if not os.access(output, os.W_OK | os.X_OK):
         return f"OUTPUT_DIR {output} is not writable"
+    for name in WRITTEN_IN_OUTPUT_DIR:
+        path = output / name
+        if path.exists() and not os.access(path, os.W_OK | (os.X_OK if path.is_dir() else 0)):
+            return f"{path} is not writable"
+    try:
+        open_store(settings).close()
+    except (StoreError, ValueError) as exc:
+        return str(exc)
     return None
 
 

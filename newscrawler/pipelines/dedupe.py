@@ -47,7 +47,11 @@ class DedupePipeline:
 
     def open_spider(self, spider):
         self.store = open_store(self.settings)
-        completed, released = settle_stale_claims(self.store, self.output_dir)
+        try:
+            completed, released = settle_stale_claims(self.store, self.output_dir)
+        except (StoreError, OSError) as exc:
+            logger.error("Could not settle the claims a killed run left (%s): a later run does", exc)
+            return
         if completed or released:
             self.stats.set_value("newscrawler/dedupe/stale_completed", completed)
             self.stats.set_value("newscrawler/dedupe/stale_released", released)

@@ -102,7 +102,8 @@ class JsonLinesPipeline:
             self._repaired(cut_partial_tail(self.fd))
 
     def close_spider(self, spider):
-        os.close(self.fd)
+        if self.fd is not None:
+            os.close(self.fd)
 
     def _repaired(self, cut: int) -> None:
         if cut:

@@ -54,6 +54,7 @@ class MarkdownPostPipeline:
         self.store.close()
 
     def process_item(self, item, spider):
+        names = ["?"]
         try:
             data = render_post(item, self.site).encode("utf-8")
             first = post_filename(item)
@@ -65,7 +66,7 @@ class MarkdownPostPipeline:
         except StoreError as exc:
             raise ArticleNotWritten(f"post: {exc}", kind="store", environment=True) from None
         except (OSError, ValueError) as exc:  # UnicodeEncodeError is a ValueError
-            raise ArticleNotWritten.from_error("post", exc) from None
+            raise ArticleNotWritten.from_error(f"post {self.folder / names[0]}", exc) from None
         self.stats.inc_value(PostNameTaken.stats_prefix)
         self.stats.inc_value(f"{PostNameTaken.stats_prefix}/post_name_taken")
         raise PostNameTaken(names)
