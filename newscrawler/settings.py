@@ -48,6 +48,12 @@ HEALTH_MIN_DROPS = 5
 # sources remove a few articles, but when most of what the listings show is
 # "gone", the text endpoint has changed (a new URL, new codes), not the news.
 HEALTH_MAX_NOT_FOUND_RATE = 0.5
+# Both rates count the articles of this many runs, this one included (kept
+# in health.json): a run every five minutes sees a few articles, and a
+# source that drops or loses all of them must fail too, not stay under
+# HEALTH_MIN_DROPS forever. A run with no drop (no not-found) passes its
+# check whatever the runs before it saw. Default 12: an hour of runs.
+HEALTH_WINDOW = 12
 # Stop walking a category at its watermark: the first page holding an
 # article of the first page of the last complete walk, with nothing new
 # after it (listings are newest first; see newscrawler/walks.py). A run with

@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from newscrawler.extensions.health import category_counts, problems
+from newscrawler.extensions.health import category_counts, problems, rate_problems
 from newscrawler.pipelines.validate import INFO_CODE
 from newscrawler.replica import Corpus, ReplicaServer
 from newscrawler.replica.corpus import NOT_FOUND
@@ -129,3 +129,41 @@ def test_a_code_given_as_a_string_still_makes_posts(tmp_path):
         result = crawl(tmp_path / "out", replica.url)
     assert result.returncode == 0, result.log[-2000:]
     assert {i["info_code"] for i in result.items()} == {r.info_code for r in corpus.writable()}
+
+
+@pytest.mark.parametrize(
+    "counts, expected",
+    [
+        # A few vanish every run: they add up over the window.
+        ([{"requested": 4, "not_found": 4, "dropped": 0, "written": 0}] * 2,
+         ["8 of 8 requested articles not found (over 50%) over the last 2 runs: has the text endpoint changed?"]),
+        ([{"requested": 4, "not_found": 4, "dropped": 0, "written": 0}], []),
+        # This run has none: it passes, whatever came before.
+        ([{"requested": 40, "not_found": 40, "dropped": 0, "written": 0},
+          {"requested": 4, "not_found": 0, "dropped": 0, "written": 4}], []),
+        ([{"requested": 3, "not_found": 0, "dropped": 3, "written": 0}] * 3,
+         ["9 of 9 articles dropped (over 20%) over the last 3 runs"]),
+    ],
+)
+def test_rates_add_up_over_recent_runs(counts, expected):
+    assert rate_problems(counts, max_drop_rate=0.2, min_drops=5, max_not_found_rate=0.5) == expected
+
+
+def test_a_source_losing_a_few_articles_every_run_fails(tmp_path):
+    # Runs every five minutes see three new articles each; then the text
+    # endpoint loses every new one. No run alone reaches HEALTH_MIN_DROPS.
+    corpus = Corpus.generate(size=30, seed=113)
+    window = ("-s", "HEALTH_WINDOW=3")
+    with ReplicaServer(corpus) as replica:
+        assert crawl(tmp_path / "out", replica.url, *window).returncode == 0
+        for _ in range(2):
+            corpus.add_live(3, cid="dzrb")
+            assert crawl(tmp_path / "out", replica.url, *window).returncode == 0
+        runs = []
+        for _ in range(3):
+            for record in corpus.categories["dzrb"].records[:corpus.add_live(3, cid="dzrb")]:
+                corpus._gone.add(record.info_code)
+            runs.append(crawl(tmp_path / "out", replica.url, *window))
+    assert runs[0].returncode == 0, "3 of 9 in the window"
+    assert [run.returncode for run in runs[1:]] == [1, 1]
+    assert "6 of 9 requested articles not found (over 50%) over the last 3 runs" in runs[1].log
