@@ -72,6 +72,11 @@ CATEGORY_MAX_PAGES = 1000
 # inserted below the watermark, a rejected one due for its recheck. Default
 # a day; 0: only the first walk of a category is full.
 FULL_WALK_EVERY = 24 * 3600
+# Runs in a row that give up on one article (after their retries) before
+# it is dropped as failed_repeatedly and skipped like any rejected one: a
+# page that always answers 403, or nothing, should not fail every run
+# forever, while an outage of a few runs costs nothing. 0: never.
+ARTICLE_MAX_FAILED_RUNS = 5
 # Seconds a dropped or not-found article is skipped before it is fetched
 # again (default a day): a source may fix an article, but a run every five
 # minutes should not refetch its broken ones every time.

@@ -95,3 +95,19 @@ def test_ctrl_c_and_resume_with_jobdir(tmp_path):
     assert resumed.returncode == 0, resumed.log[-3000:]
     assert index_hits == 1, "the resumed run went on from its queue, it did not start over"
     assert_written_exactly_once(output, corpus)
+
+
+def test_an_article_that_always_fails_is_dropped_after_some_runs(tmp_path):
+    corpus = Corpus.generate(size=30, seed=23)
+    broken = corpus.listing("dzrb", 1)[2].info_code
+    settings = ("-s", "RETRY_TIMES=0", "-s", "ARTICLE_MAX_FAILED_RUNS=3")
+    with ReplicaServer(corpus) as replica:
+        replica.outages[f"/NewsData/GetNewsText.do?id={broken}"] = 403
+        runs = [crawl(tmp_path / "out", replica.url, *settings) for _ in range(4)]
+        requests = replica.hits["text"]
+    assert [run.returncode for run in runs[:2]] == [1, 1], "given up: the run fails"
+    assert runs[2].summary["dropped_by_reason"] == {"failed_repeatedly": 1}
+    assert f"Dropped article {broken}: failed_repeatedly: given up in 3 runs in a row" in runs[2].log
+    assert runs[3].returncode == 0 and runs[3].summary["article_requests"] == 0, "not fetched again"
+    fetchable = [r for r in corpus.records.values() if r.defect != "bad_info_code"]
+    assert requests == len(fetchable) + 2, "the broken article fetched in three runs, then no more"

@@ -209,3 +209,12 @@ def test_a_store_that_cannot_be_made_raises_one_clear_error(tmp_path):
     with pytest.raises(StoreError) as raised:
         SQLiteSeenStore(tmp_path / "notadir" / "d.sqlite3")
     assert "notadir" in str(raised.value)
+
+
+def test_failed_runs_are_counted_within_a_recheck_period(tmp_path):
+    store = SQLiteSeenStore(tmp_path / "d.sqlite3", recheck_after=0.2)
+    assert [store.record_failure("A") for _ in range(3)] == [1, 2, 3]
+    assert store.record_failure("B") == 1
+    time.sleep(0.3)
+    assert store.record_failure("A") == 1, "a failure long after the last one starts again"
+    store.close()

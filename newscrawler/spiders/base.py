@@ -286,10 +286,20 @@ class ArticleSpider(scrapy.Spider):
 
     def settle(self, info_code: str, rejected_for: str | None) -> None:
         """Reject the claim of an article that makes no post (`rejected_for`
-        a reason), or release it (None) so a later run fetches it."""
+        a reason), or, for one given up, release it so a later run fetches
+        it again: up to ``ARTICLE_MAX_FAILED_RUNS`` runs in a row, after
+        which it is rejected too (a 403, an empty answer: not every run)."""
         try:
             if rejected_for:
                 self.seen.reject(info_code, rejected_for)
+                return
+            runs, most = self.seen.record_failure(info_code), self.crawler.settings.getint("ARTICLE_MAX_FAILED_RUNS")
+            if most and runs >= most:
+                self.seen.reject(info_code, "failed_repeatedly")
+                self.stats.inc_value("newscrawler/article/dropped")
+                self.stats.inc_value("newscrawler/article/dropped/failed_repeatedly")
+                logger.warning("Dropped article %s: failed_repeatedly: given up in %d runs in a row; "
+                               "fetched again after RECHECK_REJECTED_AFTER", short_repr(info_code), runs)
             else:
                 self.seen.release(info_code)
         except StoreError as exc:

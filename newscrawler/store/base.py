@@ -58,6 +58,10 @@ class SeenStore(Protocol):
     def release(self, info_code: str) -> None:
         """Give back a pending claim of this process (and its post name)."""
 
+    def record_failure(self, info_code: str) -> int:
+        """Count a run that gave up on the code; return how many runs did,
+        counting only those within a recheck period of each other."""
+
     def pending_mine(self) -> list[str]:
         """The codes this process has pending."""
 

@@ -24,6 +24,11 @@ CREATE TABLE IF NOT EXISTS walks (
     key TEXT PRIMARY KEY,
     completed_at REAL NOT NULL
 );
+CREATE TABLE IF NOT EXISTS failures (
+    info_code TEXT PRIMARY KEY,
+    runs INTEGER NOT NULL,
+    updated_at REAL NOT NULL
+);
 """
 # Columns added after the first release: stores made by it gain them.
 _ADDED_COLUMNS = {"claims": {"post": "TEXT"}, "walks": {"markers": "TEXT", "full_at": "REAL"}}
@@ -180,6 +185,18 @@ class SQLiteSeenStore:
             "DELETE FROM claims WHERE info_code = ? AND state = 'pending' AND owner = ?",
             (info_code, self.owner),
         )
+
+    @_translated
+    def record_failure(self, info_code: str) -> int:
+        now = time.time()
+        row = self._db.execute(
+            "INSERT INTO failures (info_code, runs, updated_at) VALUES (?, 1, ?)"
+            " ON CONFLICT (info_code) DO UPDATE SET"
+            " runs = CASE WHEN failures.updated_at > ? THEN failures.runs + 1 ELSE 1 END,"
+            " updated_at = excluded.updated_at RETURNING runs",
+            (info_code, now, now - self.recheck_after),
+        ).fetchone()
+        return row[0]
 
     @_translated
     def pending_mine(self) -> list[str]:
