@@ -131,6 +131,12 @@ def jekyll_stable(name: str) -> str:
     return f"{cleaned}-{digest}" if cleaned else digest
 
 
+def yaml_tags(tag: str) -> str:
+    """The post's one tag. Jekyll splits a ``tags:`` string at whitespace,
+    so a tag with a space in it is written as a one-item list."""
+    return f"[{yaml_quoted(tag)}]" if any(ch.isspace() for ch in tag) else yaml_scalar(tag)
+
+
 def post_filename(item) -> str:
     """``{date}-{infoCode}.md``; rolling news: ``{date}-{id}.md`` (the code
     or id made `jekyll_stable`)."""
@@ -148,7 +154,7 @@ def render_post(item, site: str) -> str:
         f"title: {yaml_quoted(item.title)}\n"
         f"date: {published:%Y-%m-%d %H:%M:%S} +0800\n"
         f"categories: {yaml_scalar(slug)}\n"
-        f"tags: {yaml_scalar(media + '新闻')}\n"
+        f"tags: {yaml_tags(media + '新闻')}\n"
         "---\n"
     )
     slug_path = quote(slug, safe="")

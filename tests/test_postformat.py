@@ -93,7 +93,7 @@ def test_escape_liquid_leaves_no_opener(text):
 def test_hostile_media_name_stays_in_its_place():
     post = render_post(article(media="坏[名]: #{{x}}", category="huaiming"), "s")
     meta = front_matter(post)
-    assert meta["tags"] == "坏[名]: #{{x}}新闻"
+    assert meta["tags"] == ["坏[名]: #{{x}}新闻"], "a tag with a space is a one-item list (Jekyll splits strings)"
     assert "[返回坏&#91;名&#93;: #&#123;&#123;x&#125;&#125;新闻](//s/category/huaiming.html)" in post
 
 
@@ -280,3 +280,13 @@ def test_an_unsafe_share_url_falls_back_to_the_share_page_on_the_source():
 def test_no_digest_no_quote(digest):
     post = render_post(article(rolling_id="1", digest=digest, category="emnews"), "s")
     assert "\n>" not in post and post.split("---\n", 2)[2].startswith("<p>正文</p>\n")
+
+
+@pytest.mark.parametrize("media, tags", [
+    ("大众日报", "大众日报新闻"),
+    ("Caixin Global", ["Caixin Global新闻"]),
+    ("财新\u3000周刊", ["财新\u3000周刊新闻"]),
+])
+def test_a_tag_with_a_space_stays_one_tag(media, tags):
+    front = yaml.safe_load(render_post(article(media=media), "example.org").split("---\n")[1])
+    assert front["tags"] == tags
