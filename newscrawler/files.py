@@ -7,31 +7,30 @@ from pathlib import Path
 TEMP_PREFIX = ".tmp-"
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write `data` to `path` through a temp file in the same folder and a
-    rename: readers see the old file or the new one, never a part."""
+def _written_whole(path: Path, data: bytes, put) -> None:
+    """Write `data` to a temp file beside `path` (named with this process's
+    id, see `remove_stale_temps`), then `put(temp, path)` it in place; the
+    temp file never outlives the call."""
     fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
         os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
+        put(tmp, path)
+    finally:
         Path(tmp).unlink(missing_ok=True)
-        raise
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write `data` to `path` through a temp file in the same folder and a
+    rename: readers see the old file or the new one, never a part."""
+    _written_whole(path, data, os.replace)
 
 
 def create_new(path: Path, data: bytes) -> None:
     """Write `data` to `path` whole, like `atomic_write`, but never over an
     existing file: `FileExistsError` then (a hard link does not replace)."""
-    fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(tmp, 0o644)
-        os.link(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+    _written_whole(path, data, os.link)
 
 
 def pid_alive(pid: int) -> bool:
