@@ -17,9 +17,15 @@ What no incremental walk can see (an article that moved up across a page
 boundary while the walk was between two pages, because one above it was
 deleted; one inserted below the watermark) is caught by a *full* walk,
 which ignores the watermark: the first walk of a category, and then one
-every ``FULL_WALK_EVERY`` seconds. A walk ends at a page repeating one it
-saw only after `REPEATS_TO_END` repeats in a row: a listing shifted by
-exactly a page of new articles shows one repeat, then goes on.
+every ``FULL_WALK_EVERY`` seconds.
+
+A listing may repeat pages: new articles arriving mid-walk shift it down,
+so the next page shows again what an earlier page showed (a burst of k
+pages of them: k such pages in a row, at new URLs, then the walk goes on).
+A walk ends on repeats only when they cannot be a shift: a URL read before
+answering what it answered then (a loop, often through a redirect), or
+`SAME_PAGE_TO_END` pages in a row each the same as the page before it (a
+source that answers its last page for any page number).
 
 Pure bookkeeping: the spider asks the store and feeds the answers in.
 """
@@ -33,7 +39,7 @@ SETTLED = (DONE, REJECTED)
 # Unsettled codes are checked against the store once this many pile up,
 # so a long first walk keeps only what is in flight.
 PRUNE_AT = 2000
-REPEATS_TO_END = 3
+SAME_PAGE_TO_END = 3
 
 
 @dataclass
@@ -48,14 +54,15 @@ class Walk:
     pages: int = 0
     end: str | None = None
     """Why the walk stopped; None while it goes on (or if it broke off)."""
-    fingerprints: set[tuple[str, ...]] = field(default_factory=set)
-    urls: set[str] = field(default_factory=set)
+    previous: tuple[str, ...] | None = None
     unsettled: set[str] = field(default_factory=set)
     """Codes listed by the walk that were not yet written or rejected."""
     broken: bool = False
     """A page could not be followed (its next link leaves the site)."""
-    repeats: int = 0
-    """Pages in a row that repeated a page seen before."""
+    answers: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """What each URL read so far answered."""
+    same_in_a_row: int = 0
+    """Pages in a row that were the same as the page before them."""
 
     def next_step(self, url: str, codes: list[str], new: set[str], next_url: str | None,
                   *, max_pages: int, incremental: bool) -> str | None:
@@ -66,17 +73,18 @@ class Walk:
         if self.first_page is None:
             self.first_page = list(codes)
         fingerprint = tuple(codes)
-        self.repeats = self.repeats + 1 if fingerprint in self.fingerprints or url in self.urls else 0
+        loop = self.answers.get(url) == fingerprint
+        self.same_in_a_row = self.same_in_a_row + 1 if fingerprint == self.previous else 0
+        self.previous = fingerprint
         if not next_url:
             self.end = LAST_PAGE
-        elif self.repeats >= REPEATS_TO_END:
+        elif loop or self.same_in_a_row >= SAME_PAGE_TO_END:
             self.end = REPEAT
         elif incremental and not self.full and self.reaches_watermark(codes, new):
             self.end = WATERMARK
         elif self.pages >= max_pages:
             self.end = PAGE_LIMIT
-        self.fingerprints.add(fingerprint)
-        self.urls.add(url)
+        self.answers[url] = fingerprint
         return self.end
 
     def reaches_watermark(self, codes: list[str], new: set[str]) -> bool:

@@ -31,7 +31,7 @@ class ListingPage:
 
 def category_id(url: str) -> str:
     """``/category/dzrb.html?page=2`` -> ``dzrb``."""
-    last = url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+    last = url.split("#", 1)[0].split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
     return last.removesuffix(".html")
 
 

@@ -87,8 +87,8 @@ class CategorySpider(ArticleSpider):
             self.stats.inc_value("newscrawler/listing/stopped_early")
         elif end == REPEAT:
             self.stats.inc_value("newscrawler/listing/repeated")
-            logger.warning("Category %s: pages repeat pages already walked (%d in a row); the walk ends at page %d",
-                           cid, walk.repeats, walk.pages)
+            logger.warning("Category %s: page %d repeats what the listing showed already (a loop, or its last page "
+                           "again and again); the walk ends there", cid, walk.pages)
         elif end == PAGE_LIMIT:
             self.stats.inc_value("newscrawler/listing/page_limit")
             logger.warning("Category %s: stopped after CATEGORY_MAX_PAGES=%d pages; the listing goes on (%s)",
