@@ -182,8 +182,11 @@ def test_a_category_listed_twice_in_the_index_is_walked_once(tmp_path, again):
     corpus = Corpus.generate(size=200, seed=140)
     corpus.index_extra = [(again, "大众日报")]
     with ReplicaServer(corpus) as replica:
-        runs = [crawl(tmp_path / "out", replica.url) for _ in range(2)]
+        runs = [crawl(tmp_path / "out", replica.url)]
+        first_pages = replica.hits["listing"]
+        runs.append(crawl(tmp_path / "out", replica.url))
     assert [run.returncode for run in runs] == [0, 0]
+    assert first_pages == sum(corpus.page_count(cid) for cid in corpus.categories), "each page read once"
     assert_written_exactly_once(tmp_path / "out", corpus)
 
 
