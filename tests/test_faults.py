@@ -111,3 +111,20 @@ def test_an_article_that_always_fails_is_dropped_after_some_runs(tmp_path):
     assert runs[3].returncode == 0 and runs[3].summary["article_requests"] == 0, "not fetched again"
     fetchable = [r for r in corpus.records.values() if r.defect != "bad_info_code"]
     assert requests == len(fetchable) + 2, "the broken article fetched in three runs, then no more"
+
+
+def test_an_article_given_up_twice_in_one_run_counts_one_run(tmp_path):
+    # Listed in two categories, given up in both: one run, not two.
+    corpus = Corpus.generate(size=60, seed=24)
+    twice = next(r for r in corpus.records.values() if len(r.cids) == 2 and r.defect is None)
+    settings = ("-s", "RETRY_TIMES=0", "-s", "ARTICLE_MAX_FAILED_RUNS=2")
+    with ReplicaServer(corpus) as replica:
+        replica.outages[f"/NewsData/GetNewsText.do?id={twice.info_code}"] = 503
+        # The second category's listing comes late, after the first give-up.
+        second = twice.cids[1]
+        replica.before[f"/category/{second}.html"] = lambda: time.sleep(1.5)
+        first = crawl(tmp_path / "out", replica.url, *settings)
+        replica.before[f"/category/{second}.html"] = lambda: time.sleep(1.5)
+        again = crawl(tmp_path / "out", replica.url, *settings)
+    assert "failed_repeatedly" not in first.log
+    assert again.summary["dropped_by_reason"] == {"failed_repeatedly": 1}

@@ -66,6 +66,7 @@ class ArticleSpider(scrapy.Spider):
         super().__init__(**kwargs)
         self._base_url_arg = base_url
         self.shard = parse_shard(shard)
+        self.given_up: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -293,6 +294,10 @@ class ArticleSpider(scrapy.Spider):
             if rejected_for:
                 self.seen.reject(info_code, rejected_for)
                 return
+            if info_code in self.given_up:  # listed twice, given up twice: one run
+                self.seen.release(info_code)
+                return
+            self.given_up.add(info_code)
             runs, most = self.seen.record_failure(info_code), self.crawler.settings.getint("ARTICLE_MAX_FAILED_RUNS")
             if most and runs >= most:
                 self.seen.reject(info_code, "failed_repeatedly")
