@@ -4,14 +4,16 @@ import os
 import tempfile
 from pathlib import Path
 
+from newscrawler import leases
+
 TEMP_PREFIX = ".tmp-"
 
 
 def _written_whole(path: Path, data: bytes, put) -> None:
     """Write `data` to a temp file beside `path` (named with this process's
-    id, see `remove_stale_temps`), then `put(temp, path)` it in place; the
-    temp file never outlives the call."""
-    fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", dir=path.parent)
+    lease token, see `remove_stale_temps`), then `put(temp, path)` it in
+    place; the temp file never outlives the call."""
+    fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{leases.process_token()}.", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
@@ -44,13 +46,21 @@ def pid_alive(pid: int) -> bool:
     return True
 
 
-def remove_stale_temps(folder: Path) -> int:
-    """Delete temp files that killed processes left in `folder` (a live
-    process's file, being written now, is left alone); return how many."""
+def _writer_alive(name: str, root: Path) -> bool:
+    token = name[len(TEMP_PREFIX):].rpartition(".")[0]
+    if leases.TOKEN.fullmatch(token):
+        return leases.alive(root, token)
+    pid = name[len(TEMP_PREFIX):].partition("-")[0]  # named by an older release: its pid
+    return pid.isdigit() and pid_alive(int(pid))
+
+
+def remove_stale_temps(folder: Path, root: Path) -> int:
+    """Delete temp files that dead processes left in `folder` (a live
+    process's file, being written now, is left alone: every process writing
+    under `root` holds its lease there); return how many."""
     removed = 0
     for leftover in folder.glob(TEMP_PREFIX + "*"):
-        pid = leftover.name[len(TEMP_PREFIX):].partition("-")[0]
-        if pid.isdigit() and pid_alive(int(pid)):
+        if _writer_alive(leftover.name, root):
             continue
         try:
             leftover.unlink(missing_ok=True)

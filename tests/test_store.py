@@ -1,3 +1,4 @@
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -217,4 +218,34 @@ def test_failed_runs_are_counted_within_a_recheck_period(tmp_path):
     assert store.record_failure("B") == 1
     time.sleep(0.3)
     assert store.record_failure("A") == 1, "a failure long after the last one starts again"
+    store.close()
+
+
+CLAIM_AND_WAIT = """
+import sys, time
+from newscrawler.store import SQLiteSeenStore
+store = SQLiteSeenStore(sys.argv[1])
+assert store.claim("NS")
+print(store.owner, flush=True)
+time.sleep(60)
+"""
+
+
+def test_claims_of_a_process_in_another_pid_namespace(tmp_path):
+    # In its own PID namespace the claimant is pid 1, like init here: only
+    # its lease tells whether it lives.
+    if not shutil.which("unshare") or subprocess.run(["unshare", "--pid", "--fork", "true"]).returncode:
+        pytest.skip("unshare --pid does not work here (root or user namespaces needed)")
+    db = tmp_path / "dedupe.sqlite3"
+    proc = subprocess.Popen(["unshare", "--pid", "--fork", "--kill-child", sys.executable, "-c", CLAIM_AND_WAIT,
+                             str(db)], stdout=subprocess.PIPE, text=True)
+    owner = proc.stdout.readline().strip()
+    assert owner.split("-")[-2] == "1", "pid 1 in its namespace"
+    store = SQLiteSeenStore(db)
+    try:
+        assert store.stale_claims() == [], "alive: its claims are not stale"
+    finally:
+        proc.kill()
+        proc.wait()
+    assert store.stale_claims() == [("NS", owner)]
     store.close()

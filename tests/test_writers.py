@@ -1,4 +1,6 @@
 import os
+import subprocess
+import sys
 
 import pytest
 from scrapy.utils.test import get_crawler
@@ -79,14 +81,30 @@ def test_category_page_written_once(tmp_path):
     assert again.stats.get_value("newscrawler/category_pages/written") is None
 
 
+HOLD_LEASE = """
+import sys, time
+from pathlib import Path
+from newscrawler import leases
+print(leases.hold(Path(sys.argv[1])), flush=True)
+time.sleep(float(sys.argv[2]))
+"""
+
+
 def test_a_live_process_keeps_its_temp_files(tmp_path):
-    mine = tmp_path / f".tmp-{os.getpid()}-abc"
-    dead = tmp_path / ".tmp-999999999-abc"
-    old_style = tmp_path / ".tmp-xyz"
-    for path in (mine, dead, old_style):
-        path.write_text("partial")
-    assert remove_stale_temps(tmp_path) == 2
-    assert [p.name for p in tmp_path.iterdir()] == [mine.name]
+    live = subprocess.Popen([sys.executable, "-c", HOLD_LEASE, str(tmp_path), "60"], stdout=subprocess.PIPE, text=True)
+    dead = subprocess.run([sys.executable, "-c", HOLD_LEASE, str(tmp_path), "0"], capture_output=True, text=True)
+    folder = tmp_path / "_posts"
+    folder.mkdir()
+    kept = [f".tmp-{live.stdout.readline().strip()}.abc", f".tmp-{os.getpid()}-abc"]  # live: a lease, an old pid
+    gone = [f".tmp-{dead.stdout.strip()}.abc", ".tmp-999999999-abc", ".tmp-xyz"]
+    for name in kept + gone:
+        (folder / name).write_text("partial")
+    try:
+        assert remove_stale_temps(folder, tmp_path) == len(gone)
+    finally:
+        live.kill()
+        live.wait()
+    assert sorted(p.name for p in folder.iterdir()) == sorted(kept)
 
 
 def rolling(code, rolling_id="123"):

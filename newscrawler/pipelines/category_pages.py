@@ -3,6 +3,7 @@
 
 from pathlib import Path
 
+from newscrawler import leases
 from newscrawler.files import atomic_write, child_path, remove_stale_temps
 from newscrawler.outcomes import ArticleNotWritten
 from newscrawler.postformat import category_page_path, render_category_page
@@ -33,7 +34,8 @@ class CategoryPagePipeline:
         folder_name, _, name = category_page_path(item).rpartition("/")
         folder = child_path(self.output_dir, folder_name)
         folder.mkdir(parents=True, exist_ok=True)
-        remove_stale_temps(folder)
+        leases.hold(self.output_dir)
+        remove_stale_temps(folder, self.output_dir)
         path = child_path(folder, name)
         if not path.exists():
             atomic_write(path, render_category_page(item.media, slug).encode("utf-8"))

@@ -4,6 +4,7 @@ import hashlib
 import logging
 from pathlib import Path
 
+from newscrawler import leases
 from newscrawler.files import child_path, create_new, remove_stale_temps
 from newscrawler.outcomes import ArticleNotWritten, RejectedArticle
 from newscrawler.postformat import post_filename, render_post
@@ -46,7 +47,8 @@ class MarkdownPostPipeline:
 
     def open_spider(self, spider):
         self.folder.mkdir(parents=True, exist_ok=True)
-        if removed := remove_stale_temps(self.folder):
+        leases.hold(self.folder.parent)
+        if removed := remove_stale_temps(self.folder, self.folder.parent):
             logger.info("Removed %d half-written posts left by a killed run", removed)
         self.store = open_store(self.settings)
 

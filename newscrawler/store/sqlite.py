@@ -9,6 +9,7 @@ import sqlite3
 import time
 from pathlib import Path
 
+from newscrawler import leases
 from newscrawler.files import pid_alive
 from newscrawler.store.base import DONE, REJECTED, StoreError
 
@@ -64,9 +65,9 @@ class SQLiteSeenStore:
         self.path = Path(path)
         self.recheck_after = recheck_after
         self.stale_after = stale_after
-        self.owner = f"{socket.gethostname()}:{os.getpid()}"
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.owner = leases.hold(self.path.parent)
         except OSError as exc:
             raise StoreError(f"dedupe store {self.path}: {exc.strerror}") from None
         self._db = self._open(busy_timeout)
@@ -205,16 +206,23 @@ class SQLiteSeenStore:
 
     @_translated
     def stale_claims(self) -> list[tuple[str, str]]:
-        host = socket.gethostname()
         rows = self._db.execute("SELECT info_code, owner, updated_at FROM claims WHERE state = 'pending'")
         too_old = time.time() - self.stale_after
-        stale = []
+        stale, dead = [], {}
         for code, owner, updated_at in rows:
-            owner_host, _, pid = owner.rpartition(":")
-            dead = owner_host == host and pid.isdigit() and not pid_alive(int(pid))
-            if owner != self.owner and (dead or updated_at < too_old):
+            if owner not in dead:
+                dead[owner] = owner != self.owner and not self._owner_alive(owner)
+            if owner != self.owner and (dead[owner] or updated_at < too_old):
                 stale.append((code, owner))
         return stale
+
+    def _owner_alive(self, owner: str) -> bool:
+        """Owners are lease tokens (`newscrawler.leases`); an older
+        release's are ``host:pid``, alive unless of this host and gone."""
+        if leases.TOKEN.fullmatch(owner):
+            return leases.alive(self.path.parent, owner)
+        host, _, pid = owner.rpartition(":")
+        return not (host == socket.gethostname() and pid.isdigit() and not pid_alive(int(pid)))
 
     @_translated
     def adopt(self, info_code: str, owner: str) -> bool:
