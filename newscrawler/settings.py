@@ -1,5 +1,7 @@
 """Settings of newscrawler. Each names its default and why it is so."""
 
+from newscrawler.items import ITEM_FIELDS
+
 BOT_NAME = "newscrawler"
 SPIDER_MODULES = ["newscrawler.spiders"]
 NEWSPIDER_MODULE = "newscrawler.spiders"
@@ -176,11 +178,9 @@ SPLASH_TIMEOUT = 30
 SPLASH_RETRIES = 2
 
 # --- Feeds (-o/-O, FEEDS, Scrapyd's items_dir) ---------------------------
-# UTF-8, not \u-escaped, and the fields in this order (CSV columns too).
+# UTF-8, not \u-escaped, and the fields in items.jsonl's order (CSV columns
+# too): one item shape in every output (ITEM_FIELDS, newscrawler/items.py).
 FEED_EXPORT_ENCODING = "utf-8"
-FEED_EXPORT_FIELDS = [
-    "info_code", "title", "published_at", "published_raw", "media", "category",
-    "body_html", "body_text", "share_url", "source", "crawled_at", "rolling_id", "digest",
-]
+FEED_EXPORT_FIELDS = list(ITEM_FIELDS)
 # `jekyll`: a zip of the run's posts and category pages, as in OUTPUT_DIR.
 FEED_EXPORTERS = {"jekyll": "newscrawler.exporters.JekyllBundleExporter"}
