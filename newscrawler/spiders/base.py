@@ -37,6 +37,13 @@ TEXT_ENDPOINT = "/NewsData/GetNewsText.do?id={code}"
 SHARE_PAGE = "/html_News/NewsShare.html?infoCode={code}"
 
 
+def count_problem(value) -> str | None:
+    """What is wrong with a ``-a count=N`` value (None when nothing is)."""
+    if value is None or (str(value).isdigit() and int(value) > 0):
+        return None
+    return f"count must be a whole number of entries over 0, not {value!r}"
+
+
 def parse_shard(value) -> tuple[int, int] | None:
     """``-a shard=I/N``: this process takes the articles whose infoCode
     hashes to I modulo N, so N processes split one crawl."""
@@ -61,6 +68,24 @@ class ArticleSpider(scrapy.Spider):
     Articles come from the text endpoint, or, with ``SPLASH_URL`` set, from
     the share page rendered by Splash (falling back to the text endpoint
     for a page Splash fails to render)."""
+
+    # The spider's -a NAME=VALUE arguments: NAME -> (VALUE, what it does).
+    # `scrapy crawl --help` lists them; `argument_problem` checks them.
+    ARGUMENTS = {
+        "base_url": ("URL", "the site to crawl (default: the setting BASE_URL)"),
+        "shard": ("I/N", "take only the articles whose infoCode hashes to I of N, so N processes "
+                         "sharing the store split one crawl"),
+    }
+
+    @classmethod
+    def argument_problem(cls, spargs: dict) -> str | None:
+        """What is wrong with the spider's arguments, in one line (None
+        when nothing is): checked before the crawl starts."""
+        try:
+            parse_shard(spargs.get("shard"))
+        except ValueError as exc:
+            return str(exc)
+        return None
 
     def __init__(self, base_url=None, shard=None, **kwargs):
         super().__init__(**kwargs)

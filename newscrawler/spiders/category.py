@@ -24,6 +24,10 @@ class CategorySpider(ArticleSpider):
     walk counts as complete and moves the watermark."""
 
     name = "category"
+    ARGUMENTS = {
+        **ArticleSpider.ARGUMENTS,
+        "categories": ("CID,CID", "walk only these categories (default: every category of the index)"),
+    }
 
     def __init__(self, base_url=None, categories=None, **kwargs):
         super().__init__(base_url, **kwargs)

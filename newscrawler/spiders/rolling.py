@@ -6,7 +6,7 @@ from newscrawler.cleaning.text import clean_text, without_bracketed_lead
 from newscrawler.pages.article import BadArticleAnswer
 from newscrawler.pages.feeds import RollingEntry, parse_rolling_feed
 from newscrawler.postformat import safe_http_url
-from newscrawler.spiders.base import ArticleSpider
+from newscrawler.spiders.base import ArticleSpider, count_problem
 
 
 class RollingSpider(ArticleSpider):
@@ -14,6 +14,11 @@ class RollingSpider(ArticleSpider):
     ``ROLLING_MEDIA`` and ``ROLLING_CATEGORY`` name the posts' tag and category."""
 
     name = "rolling"
+    ARGUMENTS = {**ArticleSpider.ARGUMENTS, "count": ("N", "entries read from the feed (default 50)")}
+
+    @classmethod
+    def argument_problem(cls, spargs: dict) -> str | None:
+        return count_problem(spargs.get("count")) or super().argument_problem(spargs)
 
     def __init__(self, base_url=None, count="50", **kwargs):
         super().__init__(base_url, **kwargs)

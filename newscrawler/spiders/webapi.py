@@ -4,7 +4,7 @@ import scrapy
 
 from newscrawler.pages.article import BadArticleAnswer
 from newscrawler.pages.feeds import parse_market_feed, parse_media_feed
-from newscrawler.spiders.base import ArticleSpider
+from newscrawler.spiders.base import ArticleSpider, count_problem
 
 FEED_PARSERS = {"media": parse_media_feed, "market": parse_market_feed}
 
@@ -14,6 +14,19 @@ class WebapiSpider(ArticleSpider):
     (the market feeds; empty for none), ``-a media=0`` to skip the media feed."""
 
     name = "webapi"
+    ARGUMENTS = {
+        **ArticleSpider.ARGUMENTS,
+        "count": ("N", "entries read from each feed (default 50)"),
+        "markets": ("37,38,39", "the market news feeds to read; empty for none (default 37,38,39)"),
+        "media": ("0", "skip the media news feed (default 1: read it)"),
+    }
+
+    @classmethod
+    def argument_problem(cls, spargs: dict) -> str | None:
+        markets = [m.strip() for m in str(spargs.get("markets", "")).split(",") if m.strip()]
+        if bad := [m for m in markets if not m.isdigit()]:
+            return f"markets must be market types such as 37,38,39, not {bad[0]!r}"
+        return count_problem(spargs.get("count")) or super().argument_problem(spargs)
 
     def __init__(self, base_url=None, count="50", markets="37,38,39", media="1", **kwargs):
         super().__init__(base_url, **kwargs)
