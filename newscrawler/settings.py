@@ -118,8 +118,19 @@ SPIDER_MIDDLEWARES = {
 # scrapy-splash's middlewares, dupefilter, cache storage and fingerprinter,
 # configured as its README says, but only when SPLASH_URL is set.
 ADDONS = {"newscrawler.addons.SplashAddon": 0}
-# `scrapy crawl` that exits 1 when a run fails (newscrawler/commands/crawl.py).
+# The project's commands (newscrawler/commands/): `scrapy crawl` that checks
+# its arguments at start and exits 1 when a run fails, `scrapy parse` that
+# picks the callback by the URL, `scrapy check` that starts the replica it
+# checks against, `scrapy export`.
 COMMANDS_MODULE = "newscrawler.commands"
+# The contracts of the callbacks' docstrings, beside Scrapy's own
+# (newscrawler/contracts/): @site, @rendered, @fills, @follows.
+SPIDER_CONTRACTS = {
+    "newscrawler.contracts.SiteContract": 10,
+    "newscrawler.contracts.RenderedContract": 20,
+    "newscrawler.contracts.FillsContract": 30,
+    "newscrawler.contracts.FollowsContract": 40,
+}
 
 # At the end of a run, in this order: archive old posts, publish to git,
 # check the run's health, then log the summary (signal handlers run in the order they connect).
