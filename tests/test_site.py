@@ -4,10 +4,7 @@ Atom feeds, pages with older/newer links, links that stay in the site,
 centred images."""
 
 import json
-import os
 import re
-import shutil
-import subprocess
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
@@ -17,8 +14,9 @@ import lxml.html
 import pytest
 
 from newscrawler.replica import Corpus, ReplicaServer
-from tests.crawling import REPO_ROOT, crawl
+from tests.crawling import crawl
 from tests.posts import split_post
+from tests.sitebuild import build_site, site_plugins_missing
 
 # Text endpoint answers served besides the generated corpus: centred images,
 # and a title and body that a careless feed template would break.
@@ -28,22 +26,6 @@ PER_PAGE = 20
 # The preview: the site served at http://127.0.0.1:4000/newscrawler/, crawled
 # with SITE_URL set to it, so that the posts' back links stay in it too.
 PREVIEW_ORIGIN, PREVIEW_BASE = "http://127.0.0.1:4000", "/newscrawler"
-
-
-def site_plugins_missing() -> str | None:
-    if not shutil.which("jekyll"):
-        return "jekyll is not installed: apt-get install jekyll"
-    probe = subprocess.run(["ruby", "-e", 'require "jekyll-feed"; require "jekyll-paginate"'], capture_output=True)
-    if probe.returncode:
-        return "jekyll-feed or jekyll-paginate is missing: apt-get install ruby-jekyll-feed ruby-jekyll-paginate"
-    return None
-
-
-def build_site(output: Path, build: Path, **env: str) -> Path:
-    proc = subprocess.run([str(REPO_ROOT / "tools" / "build-site.sh"), str(output), str(build)],
-                          capture_output=True, text=True, timeout=300, env=dict(os.environ, **env))
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    return build / "_site"
 
 
 def answers_below_the_rolling_feed(corpus: Corpus, folder: Path) -> Path:
