@@ -57,4 +57,4 @@ def say_when_nothing_exported(settings, stats) -> None:
     if feeds and not stats.get_value("item_scraped_count"):
         logger.warning("No article exported to %s: this run wrote no new article, and feeds get only the "
                        "articles a run writes. To export every article written so far: "
-                       "scrapy export -O FILE (README, \"Exporting\")", ", ".join(map(str, feeds)))
+                       "scrapy export -O FILE (README, \"Feeds and exporting\")", ", ".join(map(str, feeds)))
