@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup run test clean replica splash splash-install site scrapyd deploy schedule bench bench-full
+.PHONY: setup run test clean replica splash splash-install site screenshots scrapyd deploy schedule bench bench-full
 
 setup: $(STAMP)
 
@@ -44,6 +44,11 @@ bench-full: setup
 # Fill the Jekyll skeleton (site/) with ./output and build it into build/site/_site.
 site:
 	tools/build-site.sh output build/site
+
+# Retake the README's screenshots (docs/site-*.png) with headless Chromium
+# and a CJK font (both installed with apt-get when missing, as root).
+screenshots: setup
+	PYTHON=$(BIN)/python tools/screenshots.sh
 
 # Serve the replica on http://127.0.0.1:8000 until Ctrl-C.
 replica: setup

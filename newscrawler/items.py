@@ -2,6 +2,15 @@
 
 from dataclasses import dataclass
 
+# The item's fields in the order every output writes them (items.jsonl, and
+# feed exports through FEED_EXPORT_FIELDS): SOURCE.md's ten first, as the
+# first releases wrote them, then the three fields added since.
+ITEM_FIELDS = (
+    "info_code", "title", "published_at", "media", "category",
+    "body_html", "body_text", "share_url", "source", "crawled_at",
+    "published_raw", "rolling_id", "digest",
+)
+
 
 @dataclass
 class NewsArticle:

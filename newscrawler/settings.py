@@ -1,5 +1,7 @@
 """Settings of newscrawler. Each names its default and why it is so."""
 
+from newscrawler.items import ITEM_FIELDS
+
 BOT_NAME = "newscrawler"
 SPIDER_MODULES = ["newscrawler.spiders"]
 NEWSPIDER_MODULE = "newscrawler.spiders"
@@ -116,8 +118,19 @@ SPIDER_MIDDLEWARES = {
 # scrapy-splash's middlewares, dupefilter, cache storage and fingerprinter,
 # configured as its README says, but only when SPLASH_URL is set.
 ADDONS = {"newscrawler.addons.SplashAddon": 0}
-# `scrapy crawl` that exits 1 when a run fails (newscrawler/commands/crawl.py).
+# The project's commands (newscrawler/commands/): `scrapy crawl` that checks
+# its arguments at start and exits 1 when a run fails, `scrapy parse` that
+# picks the callback by the URL, `scrapy check` that starts the replica it
+# checks against, `scrapy export`.
 COMMANDS_MODULE = "newscrawler.commands"
+# The contracts of the callbacks' docstrings, beside Scrapy's own
+# (newscrawler/contracts/): @site, @rendered, @fills, @follows.
+SPIDER_CONTRACTS = {
+    "newscrawler.contracts.SiteContract": 10,
+    "newscrawler.contracts.RenderedContract": 20,
+    "newscrawler.contracts.FillsContract": 30,
+    "newscrawler.contracts.FollowsContract": 40,
+}
 
 # At the end of a run, in this order: archive old posts, publish to git,
 # check the run's health, then log the summary (signal handlers run in the order they connect).
@@ -132,6 +145,10 @@ EXTENSIONS = {
 # coroutines through asyncio futures cost ~15% of the CPU of a crawl
 # (make bench). Set the asyncio reactor back if you add asyncio code.
 TWISTED_REACTOR = None
+# INFO, not Scrapy's DEBUG: DEBUG logs every request and every item, over a
+# hundred MB for a full crawl; INFO keeps the drops, the give-ups and the
+# summary. -L DEBUG (or -s LOG_LEVEL=DEBUG) to see each request.
+LOG_LEVEL = "INFO"
 # One line per dropped article instead of the whole item.
 LOG_FORMATTER = "newscrawler.logformatter.OneLineDropFormatter"
 
@@ -176,11 +193,9 @@ SPLASH_TIMEOUT = 30
 SPLASH_RETRIES = 2
 
 # --- Feeds (-o/-O, FEEDS, Scrapyd's items_dir) ---------------------------
-# UTF-8, not \u-escaped, and the fields in this order (CSV columns too).
+# UTF-8, not \u-escaped, and the fields in items.jsonl's order (CSV columns
+# too): one item shape in every output (ITEM_FIELDS, newscrawler/items.py).
 FEED_EXPORT_ENCODING = "utf-8"
-FEED_EXPORT_FIELDS = [
-    "info_code", "title", "published_at", "published_raw", "media", "category",
-    "body_html", "body_text", "share_url", "source", "crawled_at", "rolling_id", "digest",
-]
+FEED_EXPORT_FIELDS = list(ITEM_FIELDS)
 # `jekyll`: a zip of the run's posts and category pages, as in OUTPUT_DIR.
 FEED_EXPORTERS = {"jekyll": "newscrawler.exporters.JekyllBundleExporter"}

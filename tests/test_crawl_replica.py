@@ -91,8 +91,10 @@ def test_jsonl_is_utf8_with_fields_in_order(first_run):
     raw = (first_run.output / "items.jsonl").read_text(encoding="utf-8")
     assert "\\u" not in raw and raw.endswith("\n")
     first = json.loads(raw.splitlines()[0])
+    # SOURCE.md §3's fields in its order, then those the feeds carry too.
     assert list(first) == ["info_code", "title", "published_at", "media", "category",
-                           "body_html", "body_text", "share_url", "source", "crawled_at"]
+                           "body_html", "body_text", "share_url", "source", "crawled_at",
+                           "published_raw", "rolling_id", "digest"]
 
 
 def test_second_run_writes_nothing_and_fetches_no_article(first_run, replica):

@@ -11,8 +11,14 @@ import pytest
 from scrapy.utils.test import get_crawler
 
 from newscrawler.outcomes import ArticleNotWritten
-from newscrawler.pipelines.jsonl import FIELDS, JsonLinesPipeline, repair_partial_last_line
+from newscrawler.pipelines.jsonl import JsonLinesPipeline, repair_partial_last_line
+from newscrawler.settings import FEED_EXPORT_FIELDS
 from tests.articles import article
+
+# SOURCE.md §3's fields in its order, then the fields the feeds carry too.
+SOURCE_FIELDS = ["info_code", "title", "published_at", "media", "category",
+                 "body_html", "body_text", "share_url", "source", "crawled_at"]
+LINE_FIELDS = SOURCE_FIELDS + ["published_raw", "rolling_id", "digest"]
 
 
 @pytest.mark.parametrize(
@@ -51,10 +57,22 @@ def test_lines_are_appended_utf8_in_field_order(tmp_path):
     assert lines[0] == '{"earlier": "run"}'
     assert "五大举措" in lines[1] and "\\u" not in lines[1]
     records = [json.loads(line) for line in lines[1:]]
-    assert [list(r) for r in records] == [list(FIELDS)] * 2
+    assert [list(r) for r in records] == [LINE_FIELDS] * 2
     assert records[1]["title"] == '引号"与\\'
     assert crawler.stats.get_value("newscrawler/jsonl/written") == 2
     assert crawler.stats.get_value("newscrawler/jsonl/repaired_bytes") == len('{"cut')
+
+
+def test_a_line_has_the_fields_of_the_feeds_in_one_order(tmp_path):
+    crawler = get_crawler(settings_dict={"OUTPUT_DIR": str(tmp_path)})
+    crawler.stats.open_spider(None)
+    pipeline = JsonLinesPipeline.from_crawler(crawler)
+    pipeline.open_spider(None)
+    pipeline.process_item(article(rolling_id="202201181234", digest="摘要", published_raw="01-18 09:52"), None)
+    pipeline.close_spider(None)
+    line = json.loads((tmp_path / "items.jsonl").read_text(encoding="utf-8"))
+    assert list(line) == LINE_FIELDS == FEED_EXPORT_FIELDS
+    assert (line["published_raw"], line["rolling_id"], line["digest"]) == ("01-18 09:52", "202201181234", "摘要")
 
 
 def test_a_short_write_is_cut_off_again(tmp_path, monkeypatch):

@@ -10,6 +10,7 @@ import subprocess
 from datetime import datetime
 from pathlib import Path
 
+import lxml.etree
 import lxml.html
 import pytest
 import yaml
@@ -143,6 +144,17 @@ def page(path: Path):
 
 def text_of(element) -> str:
     return " ".join(element.text_content().split())
+
+
+def listed_posts(site: Path, first_page) -> set[str]:
+    """The post pages a category page lists, on it and on the older pages
+    its rel=next links lead to."""
+    listed, doc = set(), first_page
+    while doc is not None:
+        listed |= {href.rsplit("/", 1)[-1] for href in doc.xpath("//ul[@class='posts']//a/@href")}
+        older = doc.xpath("//a[@rel='next']/@href")
+        doc = page(site / older[0].lstrip("/")) if older else None
+    return listed
 
 
 def back_link(doc):
@@ -308,28 +320,57 @@ def test_long_media_name_gives_a_bounded_file_name(crawled):
     assert any(i["media"] == "超长的媒体名" * 50 for i in category.items())
 
 
+@pytest.fixture(scope="module")
+def skeleton_site(crawled):
+    """Both crawls' output built as `make site` builds it."""
+    _, _, category, rolling, _ = crawled
+    if not shutil.which("jekyll"):
+        pytest.skip("jekyll is not installed: apt-get install jekyll")
+    merged = category.output.parent / "merged"
+    for folder in (category.output, rolling.output):
+        for path in folder.iterdir():
+            if path.is_dir():
+                shutil.copytree(path, merged / path.name, dirs_exist_ok=True)
+    build = category.output.parent / "build"
+    proc = subprocess.run([str(REPO_ROOT / "tools" / "build-site.sh"), str(merged), str(build)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0 and "Error" not in proc.stdout + proc.stderr, proc.stdout + proc.stderr
+    return build / "_site"
+
+
 @pytest.fixture(scope="module", params=[JEKYLL_FIXTURE, SITE_SKELETON], ids=["fixture layouts", "site layouts"])
 def crawled_site(crawled, request):
     _, _, category, rolling, _ = crawled
     if request.param == SITE_SKELETON:  # as `make site` builds it
-        if not shutil.which("jekyll"):
-            pytest.skip("jekyll is not installed: apt-get install jekyll")
-        merged = category.output.parent / "merged"
-        for folder in (category.output, rolling.output):
-            for path in folder.iterdir():
-                if path.is_dir():
-                    shutil.copytree(path, merged / path.name, dirs_exist_ok=True)
-        build = category.output.parent / "build"
-        proc = subprocess.run([str(REPO_ROOT / "tools" / "build-site.sh"), str(merged), str(build)],
-                              capture_output=True, text=True, timeout=300)
-        assert proc.returncode == 0 and "Error" not in proc.stdout + proc.stderr, proc.stdout + proc.stderr
-        return build / "_site"
+        return request.getfixturevalue("skeleton_site")
     source = site_with(JEKYLL_FIXTURE, [category.output, rolling.output], category.output.parent / "fixture-site")
     return jekyll_build(source)
 
 
 def test_built_site_runs_nothing_from_the_source(crawled_site):
     assert_no_markup_from_source(crawled_site)
+
+
+def test_the_feeds_hold_the_hostile_texts_as_text(crawled, skeleton_site):
+    """The Atom feeds: valid XML, titles as text, content that is, once read
+    as HTML, as free of active markup as the pages."""
+    _, _, category, _, rolling_items = crawled
+    titles = {i["title"] for i in category.items() + rolling_items}
+    feeds = [skeleton_site / "feed.xml", *(skeleton_site / "feed").glob("*.xml")]
+    assert len(feeds) > 2
+    atom = "{http://www.w3.org/2005/Atom}"
+    for path in feeds:
+        entries = lxml.etree.fromstring(path.read_bytes()).findall(f"{atom}entry")
+        assert entries, path
+        for entry in entries:
+            assert entry.find(f"{atom}title").get("type") == "text"
+            assert " ".join(entry.findtext(f"{atom}title").split()) in {" ".join(t.split()) for t in titles}
+            content = lxml.html.fragment_fromstring(entry.findtext(f"{atom}content"), create_parent="div")
+            html_text = lxml.html.tostring(content, encoding="unicode")
+            assert not _ACTIVE_ELEMENT.search(html_text), (path, _ACTIVE_ELEMENT.search(html_text))
+            assert not content.xpath("//@*[starts-with(name(), 'on')]"), path
+            for value in content.xpath("//@href | //@src"):
+                assert not re.sub(r"[\x00-\x20]", "", value).lower().startswith(("javascript:", "data:")), value
 
 
 def test_built_site_shows_the_hostile_texts_as_text(crawled, crawled_site):
@@ -343,8 +384,7 @@ def test_built_site_shows_the_hostile_texts_as_text(crawled, crawled_site):
         assert back_link(post).get("href") == f"//{SITE}/category/{item['category']}.html"
         category_page = page(site / "category" / f"{item['category']}.html")
         assert text_of(category_page.xpath("//h1")[-1]) == f"{item['media']}新闻"
-        listed = {href.rsplit("/", 1)[-1] for href in category_page.xpath("//ul[@class='posts']//a/@href")}
-        assert f"{item['info_code']}.html" in listed
+        assert f"{item['info_code']}.html" in listed_posts(site, category_page)
     medias = {i["media"] for i in category.items()}
     assert {"<script>alert(1)</script>", "<img src=x onerror=alert(1)>", *YAML_MEDIA} <= medias
     assert "<img src=x onerror=alert(1)>标题" in {i["title"] for i in category.items()}

@@ -37,15 +37,107 @@ _TEXT_SEPARATORS = {"br": "\n", "li": "\n", "tr": "\n", "td": " ", "th": " "}
 _SPACES = re.compile(r"[\s\u3000\u00a0]+")
 
 
+# The one form of layout the sanitizer lets through: centring, as a class
+# the site's stylesheet centres (see `mark_centred`). No style passes.
+CENTRED = "center"
+_CENTRED_HINT = re.compile(r"<center\b|text-align\s*:\s*center|\balign\s*=\s*[\"']?\s*center", re.I)
+_CENTRED_STYLE = re.compile(r"(?:^|;)\s*text-align\s*:\s*center\s*(?:!important\s*)?(?:;|$)", re.I)
+# Blocks that take the class; containers whose content is centred block by
+# block; blocks left as they are inside a centred container.
+_CENTRED_BLOCKS = {"p", "h2", "h3", "h4", "h5", "h6"}
+_CENTRED_CONTAINERS = {"center", "div", "section", "article", "figure", "figcaption", "blockquote"}
+_KEPT_BLOCKS = {"h1", "ul", "ol", "table", "hr", "script", "style"}
+
 _SANITIZER = nh3.Cleaner(
     tags=ALLOWED_TAGS,
     clean_content_tags=DROPPED_WITH_CONTENT,
     attributes=ALLOWED_ATTRIBUTES,
-    allowed_classes={"p": {"em_media"}},
+    allowed_classes={"p": {"em_media", CENTRED}, **{h: {CENTRED} for h in ("h2", "h3", "h4", "h5", "h6")}},
     url_schemes={"http", "https", "mailto"},
     link_rel=None,
     strip_comments=True,
 )
+
+
+def _centres(el) -> bool:
+    """Whether the source centres `el`'s content: <center>, or a block with
+    ``text-align: center`` in its style or ``align="center"``."""
+    if el.tag == "center":
+        return True
+    if el.tag not in _CENTRED_BLOCKS and el.tag not in _CENTRED_CONTAINERS:
+        return False
+    return bool(_CENTRED_STYLE.search(el.get("style", ""))) or el.get("align", "").strip().lower() == "center"
+
+
+def _add_centred_class(el) -> None:
+    classes = el.get("class", "").split()
+    if CENTRED not in classes:
+        el.set("class", " ".join([*classes, CENTRED]))
+
+
+def _centre_content(container) -> None:
+    """Centre a container's content: its paragraphs and headings take the
+    class, inner containers are centred the same way, and loose text and
+    inline elements (images, their captions) are wrapped in a centred <p>."""
+    children, text = list(container), container.text
+    container.text = None
+    for child in children:
+        container.remove(child)
+    loose = None
+
+    def wrap(node=None, tail=None):
+        nonlocal loose
+        if loose is None:
+            loose = lxml.html.Element("p", {"class": CENTRED})
+            container.append(loose)
+        if node is not None:
+            loose.append(node)
+        elif len(loose):
+            loose[-1].tail = (loose[-1].tail or "") + tail
+        else:
+            loose.text = (loose.text or "") + tail
+
+    if text and text.strip():
+        wrap(tail=text)
+    for child in children:
+        tail, child.tail = child.tail, None
+        if not isinstance(child.tag, str) or child.tag in _KEPT_BLOCKS:
+            container.append(child)
+            loose = None
+        elif child.tag in _CENTRED_BLOCKS:
+            _add_centred_class(child)
+            container.append(child)
+            loose = None
+        elif child.tag in _CENTRED_CONTAINERS:
+            _centre_content(child)
+            container.append(child)
+            loose = None
+        else:
+            wrap(child)
+        if tail and (tail.strip() or loose is not None):
+            wrap(tail=tail)
+
+
+def mark_centred(html: str) -> str:
+    """The body with the source's centring (<center>, ``text-align:
+    center``, ``align="center"``, which the sanitizer drops with every
+    style) turned into the class `CENTRED` on the blocks it centres, so
+    images and their captions keep their layout. Unchanged when nothing is
+    centred, or when lxml cannot parse it."""
+    if not _CENTRED_HINT.search(html):
+        return html
+    try:
+        # NUL: lxml would make it U+FFFD, the sanitizer drops it.
+        root = lxml.html.fragment_fromstring(html.replace("\x00", ""), create_parent="div")
+    except (ValueError, lxml.etree.ParserError):
+        return html
+    centred = [el for el in root.iter() if isinstance(el.tag, str) and el is not root and _centres(el)]
+    for el in centred:
+        if el.tag in _CENTRED_BLOCKS:
+            _add_centred_class(el)
+        elif el.getparent() is not None:
+            _centre_content(el)
+    return lxml.html.tostring(root, encoding="unicode")[len("<div>"):-len("</div>")]
 
 
 def _drop_structural_whitespace(root) -> None:
@@ -156,7 +248,7 @@ def body_text(html: object) -> str:
 def sanitized_tree(html: str):
     """The body sanitized and parsed, whitespace normalized, empty links and
     images gone: a <div> of blocks and loose content; None when empty."""
-    sanitized = _SANITIZER.clean(html.replace("\r\n", "\n").replace("\r", "\n"))
+    sanitized = _SANITIZER.clean(mark_centred(html.replace("\r\n", "\n").replace("\r", "\n")))
     if not sanitized.strip():
         return None
     # nh3 writes NBSP as &nbsp;: with it, U+3000, zero-width characters and

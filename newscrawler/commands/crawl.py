@@ -1,65 +1,39 @@
-"""`scrapy crawl` that exits non-zero when the run did not finish well.
+"""`scrapy crawl` that checks its arguments at start, says what it takes
+(`--help`) and exits non-zero when the run did not finish well.
 
 Scrapy's own command exits 0 whatever happened inside the crawl. Cron,
 Scrapyd users and CI need to notice a failed run, so this one exits 1 when
 the spider closed for any reason but ``finished`` (or a ``closespider_*``
-limit the user set), or when a component set
-the stat ``newscrawler/run/failed`` (the health check, the publisher).
+limit the user set), or when a component set the stat
+``newscrawler/run/failed`` (the health check, the publisher); and 2, in one
+line, for a wrong spider name or argument or an output that cannot be
+written, before anything is fetched.
 """
 
-import os
-from pathlib import Path
-from urllib.parse import urlsplit
+import logging
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
-from scrapy.exceptions import UsageError
 
+from newscrawler.commands.help import describe_crawl
+from newscrawler.commands.startup import fail, spider_class, usage_problem
 from newscrawler.extensions.health import FAILED_STAT
-from newscrawler.spiders.base import parse_shard
-from newscrawler.store import StoreError, open_store
 
-
-# What a run writes in OUTPUT_DIR (besides the store): each must be
-# writable before the crawl starts, or the run would fetch for nothing.
-WRITTEN_IN_OUTPUT_DIR = ("_posts", "category", "old_post", "items.jsonl", "health.json")
-
-
-def usage_problem(spargs: dict, settings) -> str | None:
-    """What is wrong with the run's arguments and output folder, in one line
-    (None when nothing is): caught before the crawl starts, instead of a
-    traceback from inside it."""
-    try:
-        parse_shard(spargs.get("shard"))
-    except ValueError as exc:
-        return str(exc)
-    base = spargs.get("base_url") or settings.get("BASE_URL")
-    parts = urlsplit(str(base))
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        return f"base_url must be an http(s) URL such as http://127.0.0.1:8000, not {base!r}"
-    output = Path(settings.get("OUTPUT_DIR"))
-    try:
-        output.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        return f"OUTPUT_DIR {output} cannot be created: {exc.strerror}"
-    if not os.access(output, os.W_OK | os.X_OK):
-        return f"OUTPUT_DIR {output} is not writable"
-    for name in WRITTEN_IN_OUTPUT_DIR:
-        path = output / name
-        if path.exists() and not os.access(path, os.W_OK | (os.X_OK if path.is_dir() else 0)):
-            return f"{path} is not writable"
-    try:
-        open_store(settings).close()
-    except (StoreError, ValueError) as exc:
-        return str(exc)
-    return None
+logger = logging.getLogger(__name__)
 
 
 class Command(ScrapyCrawlCommand):
-    def run(self, args, opts):
+    def add_options(self, parser):
+        super().add_options(parser)
+        describe_crawl(parser, self.settings)
+
+    def process_options(self, args, opts):
+        super().process_options(args, opts)
         if len(args) != 1:
-            raise UsageError("give exactly one spider name")
-        if problem := usage_problem(opts.spargs, self.settings):
-            raise UsageError(problem, print_help=False)
+            fail("give exactly one spider name: scrapy crawl SPIDER (scrapy crawl --help lists them)")
+        if problem := usage_problem(spider_class(self.settings, args[0]), opts.spargs, self.settings):
+            fail(problem)
+
+    def run(self, args, opts):
         crawler = self.crawler_process.create_crawler(args[0])
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()
@@ -70,7 +44,17 @@ class Command(ScrapyCrawlCommand):
         if stats is None:
             self.exitcode = 1
             return
+        say_when_nothing_exported(self.settings, stats)
         reason = stats.get_value("finish_reason")
         # closespider_*: a limit the user set (CLOSESPIDER_ITEMCOUNT, ...) was reached.
         if not (reason == "finished" or str(reason).startswith("closespider_")) or stats.get_value(FAILED_STAT):
             self.exitcode = 1
+
+
+def say_when_nothing_exported(settings, stats) -> None:
+    """A feed of this run (-o/-O, FEEDS) that got no item: one line why."""
+    feeds = list(settings.getdict("FEEDS"))
+    if feeds and not stats.get_value("item_scraped_count"):
+        logger.warning("No article exported to %s: this run wrote no new article, and feeds get only the "
+                       "articles a run writes. To export every article written so far: "
+                       "scrapy export -O FILE (README, \"Feeds and exporting\")", ", ".join(map(str, feeds)))

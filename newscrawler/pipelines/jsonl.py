@@ -9,15 +9,14 @@ from pathlib import Path
 
 from itemadapter import ItemAdapter
 
+from newscrawler.items import ITEM_FIELDS
 from newscrawler.outcomes import ArticleNotWritten
 
 logger = logging.getLogger(__name__)
 
-# The fields of SOURCE.md §3, in this order, and no others.
-FIELDS = (
-    "info_code", "title", "published_at", "media", "category",
-    "body_html", "body_text", "share_url", "source", "crawled_at",
-)
+# The item's fields: SOURCE.md §3's, in its order, then the three the
+# feeds carry too (one item shape everywhere).
+FIELDS = ITEM_FIELDS
 
 
 @contextmanager

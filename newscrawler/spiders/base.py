@@ -21,10 +21,12 @@ from newscrawler.pages.article import (
     decode_text_endpoint,
 )
 from newscrawler.middlewares.samesite import OffsiteRefused, same_site
+from newscrawler.pages.listing import ListingEntry
 from newscrawler.pages.share import share_page_answer
 from newscrawler.pipelines.validate import INFO_CODE
 from newscrawler.pipelines.validate import STATS_PREFIX as DROPPED_STATS
 from newscrawler.recovery import settle_own_claims
+from newscrawler.spiders.routes import ARTICLE, SHARE, article_code, page_kind
 from newscrawler.store import StoreError, open_store
 
 logger = logging.getLogger(__name__)
@@ -35,6 +37,13 @@ ARTICLE_PRIORITY = 10
 
 TEXT_ENDPOINT = "/NewsData/GetNewsText.do?id={code}"
 SHARE_PAGE = "/html_News/NewsShare.html?infoCode={code}"
+
+
+def count_problem(value) -> str | None:
+    """What is wrong with a ``-a count=N`` value (None when nothing is)."""
+    if value is None or (str(value).isdigit() and int(value) > 0):
+        return None
+    return f"count must be a whole number of entries over 0, not {value!r}"
 
 
 def parse_shard(value) -> tuple[int, int] | None:
@@ -61,6 +70,28 @@ class ArticleSpider(scrapy.Spider):
     Articles come from the text endpoint, or, with ``SPLASH_URL`` set, from
     the share page rendered by Splash (falling back to the text endpoint
     for a page Splash fails to render)."""
+
+    # The spider's -a NAME=VALUE arguments: NAME -> (VALUE, what it does).
+    # `scrapy crawl --help` lists them; `argument_problem` checks them.
+    ARGUMENTS = {
+        "base_url": ("URL", "the site to crawl (default: the setting BASE_URL)"),
+        "shard": ("I/N", "take only the articles whose infoCode hashes to I of N, so N processes "
+                         "sharing the store split one crawl"),
+    }
+
+    # The kinds of page (newscrawler.spiders.routes) this spider reads, and
+    # the callback of each: `parse` picks one by the URL.
+    CALLBACKS = {ARTICLE: "parse_article", SHARE: "parse_share_page"}
+
+    @classmethod
+    def argument_problem(cls, spargs: dict) -> str | None:
+        """What is wrong with the spider's arguments, in one line (None
+        when nothing is): checked before the crawl starts."""
+        try:
+            parse_shard(spargs.get("shard"))
+        except ValueError as exc:
+            return str(exc)
+        return None
 
     def __init__(self, base_url=None, shard=None, **kwargs):
         super().__init__(**kwargs)
@@ -138,6 +169,12 @@ class ArticleSpider(scrapy.Spider):
             yield from self.site_requests()
 
     def splash_ready(self, response):
+        """Splash answered its ping: the crawl's first requests follow.
+
+        @site /category/
+        @returns requests 1
+        @returns items 0 0
+        """
         logger.info("Splash at %s answers: rendering share pages through it", self.splash_url)
         yield from self.site_requests()
 
@@ -171,10 +208,42 @@ class ArticleSpider(scrapy.Spider):
                 self.stats.inc_value("newscrawler/listing/known_skipped")
                 continue
             self.stats.inc_value("newscrawler/article/requested")
-            media = entry.media or listing_media
-            requests.append(self.share_page_request(entry, media) if self.splash_url
-                            else self.text_request(entry, media))
+            requests.append(self.article_request(entry, entry.media or listing_media))
         return requests
+
+    def parse(self, response):
+        """Any page this spider reads, its callback picked by the URL: what
+        `scrapy parse URL` calls without -c. A share page that no browser
+        rendered holds no article: it is followed to the article's request,
+        as the crawl would fetch it.
+
+        @site /NewsData/GetNewsText.do?id=NW202201182251444627
+        @returns items 1 1
+        @returns requests 0 0
+        @fills info_code title published_at published_raw media category body_html body_text share_url
+        """
+        kind = page_kind(response.url, self.base_url)
+        if kind == SHARE and "splash" not in response.meta:
+            yield self.article_request(self.entry_from_url(response.url), None)
+            return
+        if (callback := self.CALLBACKS.get(kind)) is None:
+            self.stats.inc_value("newscrawler/parse/unknown_page")
+            logger.error("The %s spider does not read %s: it reads a %s", self.name, response.url,
+                         " or a ".join(self.CALLBACKS))
+            return
+        yield from getattr(self, callback)(response)
+
+    def entry_from_url(self, url: str) -> ListingEntry:
+        """The listing entry of an article known only by its URL (`scrapy
+        parse`, contracts): its code, no title or time to fall back on."""
+        code = article_code(url)
+        return ListingEntry(info_code=code, title="", time_raw="", url=self.share_url(code))
+
+    def article_request(self, entry, listing_media):
+        """The request that reads an article: its share page through Splash
+        when ``SPLASH_URL`` is set, else the text endpoint."""
+        return (self.share_page_request(entry, listing_media) if self.splash_url
+                else self.text_request(entry, listing_media))
 
     def bad_code_listed(self, entry) -> None:
         """A listed code that could never name a file is not fetched: one
@@ -219,7 +288,15 @@ class ArticleSpider(scrapy.Spider):
     def share_url(self, info_code: str) -> str:
         return self.share_base_url + SHARE_PAGE.format(code=quote(info_code, safe=""))
 
-    def parse_article(self, response, entry, listing_media):
+    def parse_article(self, response, entry=None, listing_media=None):
+        """An article from the text endpoint; without `entry` (`scrapy
+        parse`, contracts), the one the URL asks for.
+
+        @site /NewsData/GetNewsText.do?id=NW202201182251444627
+        @returns items 1 1
+        @fills info_code title published_at media category body_html body_text share_url source crawled_at
+        """
+        entry = entry or self.entry_from_url(response.url)
         try:
             if response.status == 404:
                 raise ArticleNotFound("HTTP 404")
@@ -239,7 +316,17 @@ class ArticleSpider(scrapy.Spider):
         if (item := self.article(data, entry, listing_media)) is not None:
             yield item
 
-    def parse_share_page(self, response, entry, listing_media):
+    def parse_share_page(self, response, entry=None, listing_media=None):
+        """An article from its share page as Splash rendered it; without
+        `entry`, the one the URL asks for. The check reads the page saved
+        from a real render of this URL by Splash.
+
+        @site /html_News/NewsShare.html?infoCode=NW202201182251444627
+        @rendered share_page.html
+        @returns items 1 1
+        @fills info_code title published_at media category body_html body_text share_url
+        """
+        entry = entry or self.entry_from_url(response.url)
         try:
             data = share_page_answer(response, entry.info_code)
         except ArticleNotFound as exc:

@@ -9,6 +9,7 @@ import scrapy
 from newscrawler.extensions.health import CATEGORY_STAT
 from newscrawler.pages.listing import category_id, parse_category_index, parse_listing
 from newscrawler.spiders.base import ArticleSpider, in_shard
+from newscrawler.spiders.routes import INDEX, LISTING, listing_page_number
 from newscrawler.store import StoreError
 from newscrawler.walks import PAGE_LIMIT, PRUNE_AT, REPEAT, SETTLED, WATERMARK, Walk
 
@@ -24,6 +25,11 @@ class CategorySpider(ArticleSpider):
     walk counts as complete and moves the watermark."""
 
     name = "category"
+    ARGUMENTS = {
+        **ArticleSpider.ARGUMENTS,
+        "categories": ("CID,CID", "walk only these categories (default: every category of the index)"),
+    }
+    CALLBACKS = {**ArticleSpider.CALLBACKS, INDEX: "parse_index", LISTING: "parse_listing"}
 
     def __init__(self, base_url=None, categories=None, **kwargs):
         super().__init__(base_url, **kwargs)
@@ -47,6 +53,13 @@ class CategorySpider(ArticleSpider):
                               errback=self.listing_failed, dont_filter=True)
 
     def parse_index(self, response):
+        """The category index: the first listing page of each category.
+
+        @site /category/
+        @returns requests 6 6
+        @returns items 0 0
+        @follows /category/dzrb.html
+        """
         links = parse_category_index(response)
         if not links:
             logger.error("No category in the index at %s: has the source changed?", response.url)
@@ -57,13 +70,23 @@ class CategorySpider(ArticleSpider):
                 walked.add(link.cid)  # one walk per category, however often it is listed
                 yield self.listing_request(link.url, link.cid, 1)
 
-    def parse_listing(self, response, cid=None, page=1):
+    def parse_listing(self, response, cid=None, page=None):
+        """A listing page: its articles that no run wrote, then its next page.
+        Without `cid` and `page` (`scrapy parse`, contracts), those of the URL.
+
+        @site /category/dzrb.html
+        @returns requests 2 21
+        @returns items 0 0
+        @follows /category/dzrb.html?page=2
+        """
         cid = cid or category_id(response.url)
-        number = page
+        number = page or listing_page_number(response.url)
         page = parse_listing(response)
         self.stats.inc_value("newscrawler/listing/pages")
         self.stats.inc_value(CATEGORY_STAT.format(cid=cid), len(page.entries))
         walk = self.walks.get(cid) or self.start_walk(cid)
+        if number != 1 and not walk.pages:
+            walk.broken = True  # a walk that did not start at the first page records no watermark
         if walk.end or (number == 1 and walk.pages):  # a second walk of one category: not followed
             return
         requests = self.follow_entries(page.entries, page.name)

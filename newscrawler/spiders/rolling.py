@@ -6,7 +6,8 @@ from newscrawler.cleaning.text import clean_text, without_bracketed_lead
 from newscrawler.pages.article import BadArticleAnswer
 from newscrawler.pages.feeds import RollingEntry, parse_rolling_feed
 from newscrawler.postformat import safe_http_url
-from newscrawler.spiders.base import ArticleSpider
+from newscrawler.spiders.base import ArticleSpider, count_problem
+from newscrawler.spiders.routes import ROLLING_FEED
 
 
 class RollingSpider(ArticleSpider):
@@ -14,6 +15,12 @@ class RollingSpider(ArticleSpider):
     ``ROLLING_MEDIA`` and ``ROLLING_CATEGORY`` name the posts' tag and category."""
 
     name = "rolling"
+    ARGUMENTS = {**ArticleSpider.ARGUMENTS, "count": ("N", "entries read from the feed (default 50)")}
+    CALLBACKS = {**ArticleSpider.CALLBACKS, ROLLING_FEED: "parse_feed"}
+
+    @classmethod
+    def argument_problem(cls, spargs: dict) -> str | None:
+        return count_problem(spargs.get("count")) or super().argument_problem(spargs)
 
     def __init__(self, base_url=None, count="50", **kwargs):
         super().__init__(base_url, **kwargs)
@@ -24,6 +31,12 @@ class RollingSpider(ArticleSpider):
                              errback=self.listing_failed)
 
     def parse_feed(self, response):
+        """The rolling news feed: its articles that no run wrote.
+
+        @site /web/webapi?type=102&count=5
+        @returns requests 5 5
+        @returns items 0 0
+        """
         try:
             entries = parse_rolling_feed(response)
         except BadArticleAnswer as exc:

@@ -4,9 +4,11 @@ import scrapy
 
 from newscrawler.pages.article import BadArticleAnswer
 from newscrawler.pages.feeds import parse_market_feed, parse_media_feed
-from newscrawler.spiders.base import ArticleSpider
+from newscrawler.spiders.base import ArticleSpider, count_problem
+from newscrawler.spiders.routes import MARKET_FEED, MEDIA_FEED, page_kind
 
 FEED_PARSERS = {"media": parse_media_feed, "market": parse_market_feed}
+FEED_KINDS = {MEDIA_FEED: "media", MARKET_FEED: "market"}
 
 
 class WebapiSpider(ArticleSpider):
@@ -14,6 +16,20 @@ class WebapiSpider(ArticleSpider):
     (the market feeds; empty for none), ``-a media=0`` to skip the media feed."""
 
     name = "webapi"
+    ARGUMENTS = {
+        **ArticleSpider.ARGUMENTS,
+        "count": ("N", "entries read from each feed (default 50)"),
+        "markets": ("37,38,39", "the market news feeds to read; empty for none (default 37,38,39)"),
+        "media": ("0", "skip the media news feed (default 1: read it)"),
+    }
+    CALLBACKS = {**ArticleSpider.CALLBACKS, MEDIA_FEED: "parse_feed", MARKET_FEED: "parse_feed"}
+
+    @classmethod
+    def argument_problem(cls, spargs: dict) -> str | None:
+        markets = [m.strip() for m in str(spargs.get("markets", "")).split(",") if m.strip()]
+        if bad := [m for m in markets if not m.isdigit()]:
+            return f"markets must be market types such as 37,38,39, not {bad[0]!r}"
+        return count_problem(spargs.get("count")) or super().argument_problem(spargs)
 
     def __init__(self, base_url=None, count="50", markets="37,38,39", media="1", **kwargs):
         super().__init__(base_url, **kwargs)
@@ -32,7 +48,15 @@ class WebapiSpider(ArticleSpider):
         return scrapy.Request(self.base_url + path, self.parse_feed, cb_kwargs={"kind": kind},
                               errback=self.listing_failed)
 
-    def parse_feed(self, response, kind):
+    def parse_feed(self, response, kind=None):
+        """A media or market news feed: its articles that no run wrote.
+        Without `kind`, the URL's.
+
+        @site /web/webapi?type=45&count=5
+        @returns requests 5 5
+        @returns items 0 0
+        """
+        kind = kind or FEED_KINDS.get(page_kind(response.url, self.base_url), "media")
         try:
             entries = FEED_PARSERS[kind](response)
         except BadArticleAnswer as exc:

@@ -1,0 +1,94 @@
+"""What `scrapy crawl` and `scrapy parse` check before anything starts: the
+spider's name, its arguments, the output. A problem is one line on stderr and
+exit status 2, before the log starts and before anything is fetched."""
+
+import os
+import sys
+from pathlib import Path
+from typing import NoReturn
+from urllib.parse import urlsplit
+
+from scrapy.utils.misc import load_object
+
+from newscrawler.store import StoreError, open_store
+
+# What a run writes in OUTPUT_DIR (besides the store): each must be
+# writable before the crawl starts, or the run would fetch for nothing.
+WRITTEN_IN_OUTPUT_DIR = ("_posts", "category", "old_post", "items.jsonl", "health.json")
+
+
+def fail(message: str) -> NoReturn:
+    """Stop the command with one line and exit status 2."""
+    sys.stderr.write(f"scrapy: error: {message}\n")
+    raise SystemExit(2)
+
+
+def spider_classes(settings) -> dict:
+    """The project's spiders, name -> class, sorted by name."""
+    loader = load_object(settings["SPIDER_LOADER_CLASS"]).from_settings(settings.frozencopy())
+    return {name: loader.load(name) for name in sorted(loader.list())}
+
+
+def spider_class(settings, name: str):
+    """The spider class called `name`; a wrong name fails in one line."""
+    spiders = spider_classes(settings)
+    if name not in spiders:
+        fail(f"no spider named {name!r}: the spiders are {', '.join(spiders)}")
+    return spiders[name]
+
+
+def base_url_problem(spargs: dict, settings) -> str | None:
+    base = spargs.get("base_url") or settings.get("BASE_URL")
+    parts = urlsplit(str(base))
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return f"base_url must be an http(s) URL such as http://127.0.0.1:8000, not {base!r}"
+    return None
+
+
+def output_problem(settings) -> str | None:
+    """OUTPUT_DIR, what the run writes in it, and the store, checked."""
+    output = Path(settings.get("OUTPUT_DIR"))
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        return f"OUTPUT_DIR {output} cannot be created: {exc.strerror}"
+    if not os.access(output, os.W_OK | os.X_OK):
+        return f"OUTPUT_DIR {output} is not writable"
+    for name in WRITTEN_IN_OUTPUT_DIR:
+        path = output / name
+        if path.exists() and not os.access(path, os.W_OK | (os.X_OK if path.is_dir() else 0)):
+            return f"{path} is not writable"
+    try:
+        open_store(settings).close()
+    except (StoreError, ValueError) as exc:
+        return str(exc)
+    return None
+
+
+def feed_problem(settings) -> str | None:
+    """A local feed file (-o/-O, FEEDS) whose folder cannot hold it."""
+    for uri in settings.getdict("FEEDS"):
+        uri = str(uri)
+        scheme = urlsplit(uri).scheme
+        if uri == "-" or "%(" in uri or (scheme and scheme != "file" and len(scheme) > 1):
+            continue  # stdout, a name made per run, or a remote storage
+        path = Path(uri.removeprefix("file://"))
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)  # as the feed's storage will
+        except FileExistsError:
+            return f"feed {uri} cannot be written: {path.parent} is not a folder"
+        except OSError as exc:
+            return f"feed {uri} cannot be written: its folder cannot be created: {exc.strerror}"
+        if path.is_dir():
+            return f"feed {uri} is a folder, not a file"
+        if not os.access(path if path.exists() else path.parent, os.W_OK):
+            return f"feed {uri} is not writable"
+    return None
+
+
+def usage_problem(spidercls, spargs: dict, settings) -> str | None:
+    """What is wrong with a run's spider arguments and outputs, in one line
+    (None when nothing is)."""
+    check = getattr(spidercls, "argument_problem", None)
+    return ((check(spargs) if check else None) or base_url_problem(spargs, settings)
+            or output_problem(settings) or feed_problem(settings))
