@@ -251,3 +251,22 @@ def test_a_post_name_too_long_for_its_path(tmp_path):
     check.owner = "someone else:1"
     assert check.stale_claims() == [] and check.done_codes() == set(), "every claim given back"
     check.close()
+
+
+@pytest.mark.parametrize("name, make, says", [
+    ("_posts", lambda p: p.write_text("a file"), "is not a folder"),
+    ("category", lambda p: p.write_text("a file"), "is not a folder"),
+    ("_posts", lambda p: p.symlink_to(p.parent / "nowhere"), "is a broken symbolic link"),
+    ("items.jsonl", lambda p: p.mkdir(), "is not a regular file"),
+    ("health.json", lambda p: p.mkdir(), "is not a regular file"),
+])
+def test_an_output_of_the_wrong_kind_is_one_line(tmp_path, name, make, says):
+    corpus = Corpus.generate(size=20, seed=161)
+    output = tmp_path / "out"
+    output.mkdir()
+    make(output / name)
+    with ReplicaServer(corpus) as replica:
+        refused = crawl(output, replica.url)
+        requests = sum(replica.hits.values())
+    assert refused.returncode == 2 and requests == 0
+    assert f"{output / name} {says}" in refused.log and "Traceback" not in refused.log

@@ -12,9 +12,11 @@ from scrapy.utils.misc import load_object
 
 from newscrawler.store import StoreError, open_store
 
-# What a run writes in OUTPUT_DIR (besides the store): each must be
-# writable before the crawl starts, or the run would fetch for nothing.
-WRITTEN_IN_OUTPUT_DIR = ("_posts", "category", "old_post", "items.jsonl", "health.json")
+# What a run writes in OUTPUT_DIR (besides the store), folders and files:
+# each must be of its kind and writable before the crawl starts, or the run
+# would fetch for nothing.
+FOLDERS_IN_OUTPUT_DIR = ("_posts", "category", "old_post")
+FILES_IN_OUTPUT_DIR = ("items.jsonl", "health.json")
 
 
 def fail(message: str) -> NoReturn:
@@ -54,14 +56,28 @@ def output_problem(settings) -> str | None:
         return f"OUTPUT_DIR {output} cannot be created: {exc.strerror}"
     if not os.access(output, os.W_OK | os.X_OK):
         return f"OUTPUT_DIR {output} is not writable"
-    for name in WRITTEN_IN_OUTPUT_DIR:
+    for name in FOLDERS_IN_OUTPUT_DIR + FILES_IN_OUTPUT_DIR:
         path = output / name
-        if path.exists() and not os.access(path, os.W_OK | (os.X_OK if path.is_dir() else 0)):
-            return f"{path} is not writable"
+        if problem := _kind_problem(path, folder=name in FOLDERS_IN_OUTPUT_DIR):
+            return problem
     try:
         open_store(settings).close()
     except (StoreError, ValueError) as exc:
         return str(exc)
+    return None
+
+
+def _kind_problem(path: Path, folder: bool) -> str | None:
+    if path.is_symlink() and not path.exists():
+        return f"{path} is a broken symbolic link"
+    if not path.exists():
+        return None
+    if folder and not path.is_dir():
+        return f"{path} is not a folder"
+    if not folder and not path.is_file():
+        return f"{path} is not a regular file"
+    if not os.access(path, os.W_OK | (os.X_OK if folder else 0)):
+        return f"{path} is not writable"
     return None
 
 
