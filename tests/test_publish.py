@@ -44,14 +44,20 @@ def test_one_commit_per_run_pushed(checkout, tmp_path):
     assert len(git("log", "--format=%s", "main", cwd=bare).splitlines()) == 2
 
 
-def test_failed_push_fails_the_run(checkout, tmp_path):
-    _, work = checkout
+def test_failed_push_fails_the_run_and_the_next_run_pushes_it(checkout, tmp_path):
+    bare, work = checkout
+    remote = git("remote", "get-url", "origin", cwd=work)
     git("remote", "set-url", "origin", str(tmp_path / "missing.git"), cwd=work)
     with ReplicaServer(Corpus.generate(size=10, seed=72)) as replica:
         result = crawl(work, replica.url, "-s", "PUBLISH_GIT=True")
-    assert result.returncode == 1
-    assert "Publishing to git failed" in result.log
-    assert git("log", "-1", "--format=%s", cwd=work).startswith("newscrawler: add")
+        assert result.returncode == 1
+        assert "Publishing to git failed" in result.log
+        assert git("log", "-1", "--format=%s", cwd=work).startswith("newscrawler: add")
+        git("remote", "set-url", "origin", remote, cwd=work)
+        nothing_new = crawl(work, replica.url, "-s", "PUBLISH_GIT=True")
+    assert nothing_new.returncode == 0, nothing_new.log[-2000:]
+    assert git("log", "-1", "--format=%s", "main", cwd=bare).startswith("newscrawler: add"), \
+        "the commit whose push failed is pushed by the next run, even with nothing new"
 
 
 def test_publish_outside_a_checkout_fails_clearly(tmp_path):

@@ -33,19 +33,26 @@ def publish(output_dir: Path, paths: list[str], added: int, push: bool, author: 
     id, or None when nothing changed."""
     repo = Path(_git(output_dir, "rev-parse", "--show-toplevel"))
     present = [str((output_dir / p).resolve().relative_to(repo)) for p in paths if (output_dir / p).exists()]
-    if not present:
-        return None
-    _git(repo, "add", "-A", "--", *present)
-    if subprocess.run(["git", "-C", str(repo), "diff", "--cached", "--quiet"]).returncode == 0:
-        return None
-    name, _, email = author.partition(" <")
-    identity = ["-c", f"user.name={name}", "-c", f"user.email={email.rstrip('>')}"]
-    message = f"newscrawler: add {added} post{'s' if added != 1 else ''}"
-    _git(repo, *identity, "commit", "--quiet", "-m", message)
-    commit = _git(repo, "rev-parse", "HEAD")
-    if push and _git(repo, "remote"):
+    commit = None
+    if present:
+        _git(repo, "add", "-A", "--", *present)
+        if subprocess.run(["git", "-C", str(repo), "diff", "--cached", "--quiet"]).returncode:
+            name, _, email = author.partition(" <")
+            identity = ["-c", f"user.name={name}", "-c", f"user.email={email.rstrip('>')}"]
+            message = f"newscrawler: add {added} post{'s' if added != 1 else ''}"
+            _git(repo, *identity, "commit", "--quiet", "-m", message)
+            commit = _git(repo, "rev-parse", "HEAD")
+    if push and _git(repo, "remote") and _unpushed(repo):
+        # Also the commits of earlier runs whose push failed.
         _git(repo, "push", "--quiet", "-u", _git(repo, "remote").split()[0], "HEAD")
     return commit
+
+
+def _unpushed(repo: Path) -> bool:
+    """Whether HEAD has commits its upstream lacks (or has no upstream)."""
+    proc = subprocess.run(["git", "-C", str(repo), "rev-list", "--count", "@{upstream}..HEAD"],
+                          capture_output=True, text=True, timeout=60)
+    return proc.returncode != 0 or proc.stdout.strip() != "0"
 
 
 class GitPublisher:
