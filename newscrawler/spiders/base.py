@@ -109,7 +109,10 @@ class ArticleSpider(scrapy.Spider):
         spider.share_base_url = (settings.get("SHARE_BASE_URL") or spider.base_url).rstrip("/")
         spider.media_slugs = settings.getdict("MEDIA_SLUGS")
         spider.splash_url = settings.get("SPLASH_URL")
-        spider.splash_args = {"wait": settings.getfloat("SPLASH_WAIT"), "timeout": settings.getfloat("SPLASH_TIMEOUT")}
+        # The page may load nothing but the crawled site (a redirect or an
+        # element of the article pointing elsewhere is blocked), and no image.
+        spider.splash_args = {"wait": settings.getfloat("SPLASH_WAIT"), "timeout": settings.getfloat("SPLASH_TIMEOUT"),
+                              "allowed_domains": parts.hostname, "images": 0}
         spider.splash_retries = settings.getint("SPLASH_RETRIES")
         spider.output_dir = Path(settings["OUTPUT_DIR"])
         spider.seen = open_store(settings)

@@ -4,4 +4,6 @@
 set -euo pipefail
 venv=${SPLASH_VENV:-.splash-venv}
 export QTWEBENGINE_CHROMIUM_FLAGS=--no-sandbox QT_QPA_PLATFORM=offscreen
-exec "$venv/bin/python" -m splash.server --ip 127.0.0.1 --port "${1:-8050}" --disable-xvfb
+# render.html is all the crawler uses: no Lua (/execute, /run) and no web UI,
+# so a page Splash renders cannot make it run a script of the source's.
+exec "$venv/bin/python" -m splash.server --ip 127.0.0.1 --port "${1:-8050}" --disable-xvfb --disable-lua --disable-ui
