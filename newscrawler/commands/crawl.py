@@ -4,7 +4,8 @@ Scrapy's own command exits 0 whatever happened inside the crawl. Cron,
 Scrapyd users and CI need to notice a failed run, so this one exits 1 when
 the spider closed for any reason but ``finished`` (or a ``closespider_*``
 limit the user set), or when a component set
-the stat ``newscrawler/run/failed`` (the health check, the publisher).
+the stat ``newscrawler/run/failed`` (the monitors' verdict). Its runs are
+monitored and recorded in the runs' history (``SPIDERMON_ENABLED``).
 """
 
 import os
@@ -21,7 +22,7 @@ from newscrawler.store import StoreError, open_store
 
 # What a run writes in OUTPUT_DIR (besides the store): each must be
 # writable before the crawl starts, or the run would fetch for nothing.
-WRITTEN_IN_OUTPUT_DIR = ("_posts", "category", "old_post", "items.jsonl", "health.json")
+WRITTEN_IN_OUTPUT_DIR = ("_posts", "category", "old_post", "items.jsonl", "runs", "status.html")
 
 
 def usage_problem(spargs: dict, settings) -> str | None:
@@ -55,6 +56,10 @@ def usage_problem(spargs: dict, settings) -> str | None:
 
 
 class Command(ScrapyCrawlCommand):
+    # A run to judge and record (a command's default: the project's
+    # settings or `-s SPIDERMON_ENABLED=False` still win).
+    default_settings = {**ScrapyCrawlCommand.default_settings, "SPIDERMON_ENABLED": True}
+
     def run(self, args, opts):
         if len(args) != 1:
             raise UsageError("give exactly one spider name")
