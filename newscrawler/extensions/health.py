@@ -77,19 +77,20 @@ def index_problems(stats: dict) -> list[str]:
 
 
 def category_problems(stats: dict, previous: dict[str, int]) -> list[str]:
-    """Categories that listed articles in the last run that walked them, and none now."""
+    """Categories that listed articles before (`previous`: the count of the
+    last run that listed any), and none now: failing until they list again."""
     found = []
     for cid, before in sorted(previous.items()):
         now = stats.get(CATEGORY_STAT.format(cid=cid))
         if before and now == 0:
-            found.append(f"category {cid} listed {before} articles last run and none now")
+            found.append(f"category {cid} listed {before} articles before and none now")
     return found
 
 
 def problems(stats: dict, previous: dict[str, int], max_drop_rate: float, min_drops: int,
              max_not_found_rate: float, recent: list[dict] = ()) -> list[str]:
     """What went wrong in a run with these stats, in words; [] if nothing.
-    `previous`: each category's entries in the last run that walked it;
+    `previous`: each category's entries in the last run that listed any;
     `recent`: the `run_counts` of the runs before it, oldest first. The
     monitors (newscrawler.monitors.checks) run these checks one by one."""
     return [

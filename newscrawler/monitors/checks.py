@@ -91,13 +91,16 @@ class DropRates(Check):
 
 @monitors.name("Categories list articles")
 class CategoriesListArticles(Check):
-    """Every category that listed articles in the last run that walked it lists some now."""
+    """Every category that listed articles in a run of the history lists
+    some now (a category the index no longer lists is not walked, and not
+    checked)."""
 
     def previous(self) -> dict[str, int]:
         counts: dict[str, int] = {}
         for stats in self.history():
             for cid, count in health.category_counts(stats).items():
-                counts.setdefault(cid, count)
+                if count:
+                    counts.setdefault(cid, count)
         return counts
 
     def problems(self):
