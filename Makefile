@@ -13,7 +13,7 @@ $(STAMP): requirements.txt requirements-scrapyd.txt requirements-dev.txt setup.p
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	# The project itself (editable): its commands, such as newscrawler-schedule.
-	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 run: setup
