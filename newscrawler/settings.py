@@ -237,6 +237,13 @@ SPLASH_TIMEOUT = 30
 # Retries of a page Splash fails to render (timeout, 503 slots full, down)
 # before that page is read from the text endpoint instead.
 SPLASH_RETRIES = 2
+# Splash failures in a row (any pages) after which Splash is taken for
+# down: one WARNING, articles read from the text endpoint (nothing lost;
+# the monitors alert), one page tried through Splash again every
+# SPLASH_RETRY_AFTER seconds until it renders. Without it a dead Splash
+# cost every article its retries and an ERROR line. 0: never.
+SPLASH_BREAKER_FAILURES = 3
+SPLASH_RETRY_AFTER = 30
 
 # --- Feeds (-o/-O, FEEDS, Scrapyd's items_dir) ---------------------------
 # UTF-8, not \u-escaped, and the fields in this order (CSV columns too).

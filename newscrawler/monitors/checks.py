@@ -164,8 +164,8 @@ class SplashRenders(Check):
         if not outages:
             return []
         bypassed = self.stats.get("newscrawler/splash/bypassed", 0) + self.stats.get("newscrawler/splash/fallback", 0)
-        return [f"Splash failed {outages} time(s) in a row past SPLASH_BREAKER_FAILURES: {bypassed} article(s) "
-                "read from the text endpoint instead (nothing lost)"]
+        return [f"Splash went down {outages} time(s) during the run: {bypassed} article(s) read from the text "
+                "endpoint instead (nothing lost)"]
 
 
 @monitors.name("Published")
