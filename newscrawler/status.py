@@ -113,6 +113,9 @@ def render(runs: list[Run], now: datetime, days: int) -> str:
         f"最近一次运行: {beijing(last.start)}, {text(last.source)}, {'失败' if last.failed else '正常'}"
     return "\n".join([
         "---", "layout: default", "title: 运行状态", "---",
+        "<style>table.runs { border-collapse: collapse; font-size: .9em; } table.runs td, table.runs th "
+        "{ border-bottom: 1px solid #eee; padding: .2em .5em; text-align: left; vertical-align: top; } "
+        ".failed { color: #c0392b; } .warning { color: #b9770e; } svg.runs { max-width: 100%; height: auto; }</style>",
         "<h1>运行状态</h1>",
         f'<p class="last">{state} (页面生成于 {beijing(now)}, 北京时间)</p>',
         f"<h2>最近 {days} 天每次运行写入的文章</h2>",
