@@ -49,8 +49,8 @@ def text(value) -> str:
     return html.escape(str(value)).replace("{", "&#123;").replace("}", "&#125;")
 
 
-def beijing(moment: datetime) -> str:
-    return moment.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
+def beijing(moment: datetime, form: str = "%Y-%m-%d %H:%M") -> str:
+    return moment.astimezone(BEIJING).strftime(form)
 
 
 def plot(runs: list[Run], since: datetime, until: datetime) -> str:
@@ -71,6 +71,9 @@ def plot(runs: list[Run], since: datetime, until: datetime) -> str:
              f'<rect x="{LEFT}" y="{TOP}" width="{inner_w}" height="{inner_h}" fill="#fafafa" stroke="#ccc"/>']
     for count in sorted({0, top // 2, top}):
         parts.append(f'<text x="{LEFT - 6}" y="{y(count) + 4:.1f}" text-anchor="end" font-size="11">{count}</text>')
+    for moment, anchor in ((since, "start"), (until, "end")):
+        parts.append(f'<text x="{x(moment):.1f}" y="{HEIGHT - 4}" text-anchor="{anchor}" font-size="11">'
+                     f'{beijing(moment)}</text>')
     day = since.astimezone(BEIJING).replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
     while day < until:
         parts.append(f'<line x1="{x(day):.1f}" y1="{TOP}" x2="{x(day):.1f}" y2="{TOP + inner_h}" stroke="#ddd"/>'
@@ -98,16 +101,17 @@ def plot(runs: list[Run], since: datetime, until: datetime) -> str:
 
 
 def render(runs: list[Run], now: datetime, days: int) -> str:
-    since = now - timedelta(days=days)
-    runs = sorted((run for run in runs if run.start >= since), key=lambda run: run.start, reverse=True)
+    runs = sorted((run for run in runs if run.start >= now - timedelta(days=days)), key=lambda run: run.start,
+                  reverse=True)
+    since = runs[-1].start if runs else now - timedelta(days=days)  # the plot spans the runs shown
     rows = []
     for run in runs:
         result = f'<span class="failed">失败: {text(run.failed)}</span>' if run.failed else "正常"
         if run.warnings:
             result += f'<br><span class="warning">警告: {text(run.warnings)}</span>'
-        rows.append(f'<tr class="{"failed" if run.failed else "ok"}"><td>{beijing(run.start)}</td>'
-                    f'<td>{text(run.source)}</td><td>{run.seconds:.0f} s</td><td>{run.written}</td>'
-                    f"<td>{result}</td></tr>")
+        rows.append(f'<tr class="{"failed" if run.failed else "ok"}"><td class="n">{beijing(run.start, "%m-%d %H:%M:%S")}'
+                    f'</td><td>{text(run.source)}</td><td class="n">{run.seconds:.{1 if run.seconds < 10 else 0}f} s</td>'
+                    f'<td class="n">{run.written}</td><td>{result}</td></tr>')
     last = runs[0] if runs else None
     state = "还没有运行" if last is None else \
         f"最近一次运行: {beijing(last.start)}, {text(last.source)}, {'失败' if last.failed else '正常'}"
@@ -115,6 +119,7 @@ def render(runs: list[Run], now: datetime, days: int) -> str:
         "---", "layout: default", "title: 运行状态", "---",
         "<style>table.runs { border-collapse: collapse; font-size: .9em; } table.runs td, table.runs th "
         "{ border-bottom: 1px solid #eee; padding: .2em .5em; text-align: left; vertical-align: top; } "
+        "table.runs th, table.runs td.n { white-space: nowrap; } "
         ".failed { color: #c0392b; } .warning { color: #b9770e; } svg.runs { max-width: 100%; height: auto; }</style>",
         "<h1>运行状态</h1>",
         f'<p class="last">{state} (页面生成于 {beijing(now)}, 北京时间)</p>',
