@@ -63,6 +63,7 @@ HEALTH_WINDOW = 12
 # `scrapy crawl` turns it on (commands/crawl.py), so `scrapy parse` and
 # friends are neither judged nor recorded as runs. Set it False here or
 # with -s to run without monitors, history and status page.
+# The checks at the end of each run: they decide whether it failed.
 SPIDERMON_SPIDER_CLOSE_MONITORS = ["newscrawler.monitors.suites.EndOfRun"]
 # Every 5 minutes of a long run (a first crawl of a big source takes
 # hours): errors, pages given up and a Splash outage are alerted when they

@@ -42,6 +42,7 @@ class Verdict(Action):
         fatal, warnings = [], []
         for check, _, words in failures(self.result):
             (fatal if getattr(check, "fails_run", True) else warnings).append(words)
+            crawler.stats.inc_value("newscrawler/monitor/failed")
         fatal, warnings = list(dict.fromkeys(fatal)), list(dict.fromkeys(warnings))
         if warnings:
             crawler.stats.set_value(WARNINGS_STAT, "; ".join(warnings))
