@@ -7,7 +7,7 @@ from spidermon.core.actions import Action
 
 from newscrawler.extensions.health import FAILED_STAT
 from newscrawler.monitors.alerts import alert_text, changes, read_alerted, run_name, save_alerted
-from newscrawler.monitors.email import EmailAlert
+from newscrawler.monitors.mail import EmailAlert
 from newscrawler.monitors.history import runs_dir, source_key
 from newscrawler.monitors.webhook import WebhookError, post_alert
 
