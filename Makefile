@@ -4,14 +4,16 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup run test clean replica splash splash-install site screenshots scrapyd deploy schedule bench bench-full
+.PHONY: setup run test clean replica splash splash-install site screenshots scrapyd scrapyd-conf deploy schedule bench bench-full
 
 setup: $(STAMP)
 
-$(STAMP): requirements.txt requirements-scrapyd.txt requirements-dev.txt
+$(STAMP): requirements.txt requirements-scrapyd.txt requirements-dev.txt setup.py
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	# The project itself (editable): its commands, such as newscrawler-schedule.
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 run: setup
@@ -21,8 +23,19 @@ test: setup
 	$(BIN)/python -m pytest
 
 # A local Scrapyd on http://127.0.0.1:6800 (state in .scrapyd/), until Ctrl-C.
-scrapyd: setup
-	mkdir -p .scrapyd && cd .scrapyd && printf '[scrapyd]\nbind_address = 127.0.0.1\nhttp_port = 6800\n' > scrapyd.conf && ../$(BIN)/scrapyd
+SCRAPYD_DIR  ?= .scrapyd
+SCRAPYD_PORT ?= 6800
+scrapyd: setup scrapyd-conf
+	cd $(SCRAPYD_DIR) && $(abspath $(BIN))/scrapyd
+
+# Its config: eggs, logs, items (the runs' feeds, listjobs.json's items_url)
+# and job databases in SCRAPYD_DIR; a poll every second. The empty
+# scrapy.cfg hides the project's own from Scrapyd, which would list its
+# [settings] as a stray project "default".
+scrapyd-conf:
+	mkdir -p $(SCRAPYD_DIR)
+	printf '[scrapyd]\nbind_address = 127.0.0.1\nhttp_port = %s\neggs_dir = eggs\nlogs_dir = logs\nitems_dir = items\ndbs_dir = dbs\npoll_interval = 1\n' $(SCRAPYD_PORT) > $(SCRAPYD_DIR)/scrapyd.conf
+	printf '# Hides ../scrapy.cfg from Scrapyd (see the Makefile).\n' > $(SCRAPYD_DIR)/scrapy.cfg
 
 # Build the egg and send it to the Scrapyd of scrapy.cfg's [deploy] target.
 deploy: setup

@@ -8,20 +8,35 @@ pending or running: if so it skips the tick, else it schedules one
 (``schedule.json``). Every decision is logged, and so is the outcome of each
 run once it ends (read from the run's log: its summary line, or the health
 check's "Run failed"). SIGTERM or Ctrl-C stop it between ticks; runs that
-are going on are left to finish. ``--once`` makes one tick, for cron.
+are going on are left to finish.
+
+``--once`` makes one tick, for cron or a systemd timer. What it reported
+is kept in a small state file (``--state``, default beside ``--log-file``),
+so each finished run is reported once, and a failure that goes on (the
+next runs fail the same way) is reported when it starts and when it ends,
+not at every tick. With ``--log-file`` every line goes to that file and only
+those news go to stderr: silent on success, one line on a failure. The exit
+status is 1 when the tick reported a new failure (or Scrapyd stopped
+answering), else 0.
 """
 
 import argparse
 import json
 import logging
+import re
 import signal
 import sys
 import threading
 import urllib.error
 import urllib.parse
 import urllib.request
+from pathlib import Path
+
+from newscrawler.files import atomic_write
 
 logger = logging.getLogger("newscrawler.scheduler")
+# A line that is news without being an error (a recovery): on stderr too.
+NEWS = {"news": True}
 
 
 class ScrapydError(RuntimeError):
@@ -80,17 +95,56 @@ def outcome(log: str) -> tuple[bool, str]:
     return True, summary[-1]
 
 
+def same_failure(a: str | None, b: str | None) -> bool:
+    """Whether two failures are one going on: the same words, whatever the figures."""
+    return a is not None and b is not None and re.sub(r"\d+", "N", a) == re.sub(r"\d+", "N", b)
+
+
+class SchedulerState:
+    """What was reported: the finished jobs (the last ``KEEP``), the failure
+    going on, and Scrapyd not answering. In memory, or in a JSON file
+    written whole."""
+
+    KEEP = 1000
+
+    def __init__(self, path: Path | None = None):
+        self.path = path
+        self.reported: set[str] | None = None
+        self.failing: str | None = None
+        self.scrapyd_error: str | None = None
+        if path and path.exists():
+            try:
+                saved = json.loads(path.read_text(encoding="utf-8"))
+                self.reported = set(saved["reported"])
+                self.failing, self.scrapyd_error = saved.get("failing"), saved.get("scrapyd_error")
+            except (OSError, ValueError, KeyError, TypeError) as exc:
+                logger.warning("State %s cannot be read (%s): starting afresh", path, exc)
+
+    def save(self) -> None:
+        if not self.path or self.reported is None:
+            return
+        state = {"reported": sorted(self.reported)[-self.KEEP:], "failing": self.failing,
+                 "scrapyd_error": self.scrapyd_error}
+        try:
+            atomic_write(self.path, json.dumps(state, indent=1).encode("utf-8"))
+        except OSError as exc:
+            logger.error("Could not save the state %s: %s", self.path, exc.strerror or exc)
+
+
 class Scheduler:
-    def __init__(self, client: ScrapydClient, project: str, spider: str, args: dict, settings: dict):
+    def __init__(self, client: ScrapydClient, project: str, spider: str, args: dict, settings: dict,
+                 state: SchedulerState | None = None):
         self.client = client
         self.project, self.spider = project, spider
         self.args, self.settings = args, settings
-        self.reported: set[str] | None = None
+        self.state = state or SchedulerState()
+        self.new_failures = 0
 
     def tick(self) -> str:
         """One decision: "scheduled", "skipped" or "error"."""
         try:
             jobs = self.client.list_jobs(self.project)
+            self.scrapyd_answers()
             self.report_finished(jobs)
             active = active_job(jobs, self.spider)
             if active:
@@ -100,26 +154,49 @@ class Scheduler:
             logger.info("Scheduled job %s of %s", job, self.spider)
             return "scheduled"
         except (ScrapydError, ValueError, KeyError) as exc:
-            logger.error("Scrapyd: %s (trying again next tick)", exc)
+            if self.state.scrapyd_error is None:
+                logger.error("Scrapyd: %s (trying again next tick)", exc)
+                self.new_failures += 1
+            else:
+                logger.warning("Scrapyd: %s (still; trying again next tick)", exc)
+            self.state.scrapyd_error = str(exc)
             return "error"
+        finally:
+            self.state.save()
+
+    def scrapyd_answers(self) -> None:
+        if self.state.scrapyd_error is not None:
+            logger.warning("Scrapyd answers again (it did not: %s)", self.state.scrapyd_error, extra=NEWS)
+            self.state.scrapyd_error = None
 
     def report_finished(self, jobs: dict) -> None:
         finished = [j for j in jobs.get("finished", []) if j.get("spider") == self.spider]
-        if self.reported is None:  # runs that ended before we started are not ours to report
-            self.reported = {j["id"] for j in finished}
+        if self.state.reported is None:  # runs that ended before we started are not ours to report
+            self.state.reported = {j["id"] for j in finished}
             return
-        for job in finished:
-            if job["id"] in self.reported:
+        for job in sorted(finished, key=lambda j: j.get("end_time") or ""):
+            if job["id"] in self.state.reported:
                 continue
-            self.reported.add(job["id"])
+            self.state.reported.add(job["id"])
             try:
                 ok, detail = outcome(self.client.text(job["log_url"])) if job.get("log_url") else (False, "no log")
             except ScrapydError as exc:
                 ok, detail = False, f"its log cannot be read: {exc}"
-            if ok:
-                logger.info("Job %s of %s finished: %s", job["id"], self.spider, detail)
-            else:
-                logger.error("Job %s of %s FAILED: %s", job["id"], self.spider, detail)
+            self.report(job["id"], ok, detail)
+
+    def report(self, job: str, ok: bool, detail: str) -> None:
+        """A failure once when it starts, and once when it ends."""
+        failing, self.state.failing = self.state.failing, None if ok else detail
+        if ok:
+            logger.info("Job %s of %s finished: %s", job, self.spider, detail)
+            if failing is not None:
+                logger.warning("Job %s of %s finished well again (the runs before failed: %s)", job, self.spider,
+                               failing, extra=NEWS)
+        elif same_failure(failing, detail):
+            logger.warning("Job %s of %s FAILED again: %s", job, self.spider, detail)
+        else:
+            logger.error("Job %s of %s FAILED: %s", job, self.spider, detail)
+            self.new_failures += 1
 
     def run(self, every: float, stop: threading.Event) -> None:
         while not stop.is_set():
@@ -138,6 +215,19 @@ def _pairs(values: list[str], flag: str) -> dict:
     return pairs
 
 
+def configure_logging(log_file: Path | None) -> None:
+    form = logging.Formatter("%(asctime)s [%(name)s] %(levelname)s: %(message)s")
+    handlers = [logging.StreamHandler()]
+    if log_file:
+        # News only: cron mails what a tick prints.
+        handlers[0].addFilter(lambda record: record.levelno >= logging.ERROR or getattr(record, "news", False))
+        handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
+    for handler in handlers:
+        handler.setFormatter(form)
+        logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="newscrawler-schedule", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -145,17 +235,28 @@ def main(argv=None) -> int:
     parser.add_argument("--project", default="newscrawler")
     parser.add_argument("--spider", default="category")
     parser.add_argument("--every", type=float, default=300, help="seconds between ticks (default 300)")
-    parser.add_argument("--once", action="store_true", help="one tick, then exit (for cron)")
+    parser.add_argument("--once", action="store_true", help="one tick, then exit (for cron): exit status 1 when "
+                        "it reported a new failure")
+    parser.add_argument("--log-file", type=Path, help="log every line here; stderr gets only new failures and "
+                        "recoveries")
+    parser.add_argument("--state", type=Path, help="what was reported (default: LOG_FILE.state beside the log "
+                        "file; without one, in memory, or newscrawler-schedule.state with --once)")
     parser.add_argument("-a", dest="args", action="append", default=[], metavar="NAME=VALUE", help="spider argument")
     parser.add_argument("-s", dest="settings", action="append", default=[], metavar="NAME=VALUE", help="setting")
     opts = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s [%(name)s] %(levelname)s: %(message)s")
+    try:
+        configure_logging(opts.log_file)
+    except OSError as exc:
+        parser.error(f"cannot write the log file {opts.log_file}: {exc.strerror or exc}")
+    state = opts.state or (opts.log_file.with_name(opts.log_file.name + ".state") if opts.log_file else None)
+    if state is None and opts.once:
+        state = Path("newscrawler-schedule.state")
 
     scheduler = Scheduler(ScrapydClient(opts.scrapyd), opts.project, opts.spider,
-                          _pairs(opts.args, "-a"), _pairs(opts.settings, "-s"))
+                          _pairs(opts.args, "-a"), _pairs(opts.settings, "-s"), SchedulerState(state))
     if opts.once:
-        scheduler.reported = set()
-        return 1 if scheduler.tick() == "error" else 0
+        scheduler.tick()
+        return 1 if scheduler.new_failures else 0
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda signum, frame: (logger.info("Signal %d: stopping", signum), stop.set()))

@@ -50,12 +50,72 @@ HEALTH_MIN_DROPS = 5
 # sources remove a few articles, but when most of what the listings show is
 # "gone", the text endpoint has changed (a new URL, new codes), not the news.
 HEALTH_MAX_NOT_FOUND_RATE = 0.5
-# Both rates count the articles of this many runs, this one included (kept
-# in health.json): a run every five minutes sees a few articles, and a
-# source that drops or loses all of them must fail too, not stay under
-# HEALTH_MIN_DROPS forever. A run with no drop (no not-found) passes its
-# check whatever the runs before it saw. Default 12: an hour of runs.
+# Both rates count the articles of this many runs of the same source, this
+# one included (from the runs' history): a run every five minutes sees a
+# few articles, and a source that drops or loses all of them must fail too,
+# not stay under HEALTH_MIN_DROPS forever. A run with no drop (no
+# not-found) passes its check whatever the runs before it saw. Default 12:
+# an hour of runs.
 HEALTH_WINDOW = 12
+
+# --- Monitors and alerts (Spidermon) -------------------------------------
+# Spidermon runs the checks of newscrawler/monitors/ at the end of every
+# run, and some of them every SPIDERMON_PERIODIC_MONITORS seconds during
+# it. SPIDERMON_ENABLED is not set here (Spidermon's default: off):
+# `scrapy crawl` turns it on (commands/crawl.py), so `scrapy parse` and
+# friends are neither judged nor recorded as runs. Set it False here or
+# with -s to run without monitors, history and status page.
+# The checks at the end of each run: they decide whether it failed.
+SPIDERMON_SPIDER_CLOSE_MONITORS = ["newscrawler.monitors.suites.EndOfRun"]
+# Every 5 minutes of a long run (a first crawl of a big source takes
+# hours): errors, pages given up and a Splash outage are alerted when they
+# happen, not hours later. Each failure is alerted once either way.
+SPIDERMON_PERIODIC_MONITORS = {"newscrawler.monitors.suites.DuringRun": 300}
+# The runs' history (Spidermon's stats history): each run's stats, kept in
+# OUTPUT_DIR/runs/<spider>.history, read by the checks that compare a run
+# with the runs before it and drawn by the status page. 900 runs: three days
+# of a run every five minutes (STATUS_DAYS), about 2 MB.
+STATS_CLASS = "newscrawler.monitors.history.RunHistory"
+SPIDERMON_MAX_STORED_STATS = 900
+# A run fails when the title, time or body is empty in more than this share
+# of its articles (HEALTH_MIN_DROPS of them or more): the validator drops
+# such articles one by one; many at once mean the source's layout changed.
+MONITOR_MIN_FIELD_COVERAGE = 0.8
+# Alert (without failing the run) when a run writes under this share of the
+# usual posts of its source: the median of its last MONITOR_USUAL_RUNS runs
+# (3 at least), when that median is MONITOR_MIN_USUAL_WRITTEN or more. A
+# run every five minutes writes a few posts, and none at night: the check
+# speaks only for sources that usually bring many, gone nearly silent.
+MONITOR_MIN_WRITTEN_SHARE = 0.25
+MONITOR_USUAL_RUNS = 12
+MONITOR_MIN_USUAL_WRITTEN = 10
+# Alerts: one when a check starts failing, one when it recovers (the
+# failures alerted are kept in OUTPUT_DIR/runs/). Off unless one of these
+# is set. E-mail through Spidermon's e-mail action over SMTP: recipients,
+# sender, and the SMTP server (default a local relay on port 25, no login;
+# USER/PASSWORD log in, ENFORCE_TLS uses STARTTLS, ENFORCE_SSL SMTPS).
+SPIDERMON_EMAIL_TO = []
+SPIDERMON_EMAIL_SENDER = "newscrawler@localhost"
+SPIDERMON_SMTP_HOST = "localhost"
+SPIDERMON_SMTP_PORT = 25
+SPIDERMON_SMTP_USER = None
+SPIDERMON_SMTP_PASSWORD = None
+SPIDERMON_SMTP_ENFORCE_TLS = False
+SPIDERMON_SMTP_ENFORCE_SSL = False
+# A URL that receives each alert as a JSON POST (its "text" as a chat
+# message). None: no webhook.
+ALERT_WEBHOOK_URL = None
+# Seconds an alert may take to be sent, per channel: an SMTP server or a
+# webhook that hangs must not hold the run.
+ALERT_TIMEOUT = 30
+# The status page (OUTPUT_DIR/status.html, a page of the site): the runs of
+# the last this many days, their posts per source drawn over time.
+STATUS_DAYS = 3
+# Scrapy's telnet console lets anyone on the host who reads the log's
+# password into the running crawler: off, unless asked for (-s
+# TELNETCONSOLE_ENABLED=True).
+TELNETCONSOLE_ENABLED = False
+
 # Stop walking a category at its watermark: the first page holding an
 # article of the first page of the last complete walk, with nothing new
 # after it (listings are newest first; see newscrawler/walks.py). A run with
@@ -133,11 +193,15 @@ SPIDER_CONTRACTS = {
 }
 
 # At the end of a run, in this order: archive old posts, publish to git,
-# check the run's health, then log the summary (signal handlers run in the order they connect).
+# run the monitors (the verdict, the alerts), write the status page, then
+# log the summary (signal handlers run in the order they connect). The
+# field coverage counter counts the articles as they leave the pipelines.
 EXTENSIONS = {
     "newscrawler.extensions.archive.ArchiveOldPosts": 100,
     "newscrawler.extensions.publish.GitPublisher": 200,
-    "newscrawler.extensions.health.RunHealth": 300,
+    "newscrawler.extensions.coverage.FieldCoverage": 250,
+    "newscrawler.monitors.extension.Monitoring": 300,
+    "newscrawler.extensions.status.StatusPage": 400,
     "newscrawler.extensions.summary.RunSummary": 500,
 }
 # Twisted's own reactor for the platform (epoll on Linux), not Scrapy's
@@ -191,6 +255,13 @@ SPLASH_TIMEOUT = 30
 # Retries of a page Splash fails to render (timeout, 503 slots full, down)
 # before that page is read from the text endpoint instead.
 SPLASH_RETRIES = 2
+# Splash failures in a row (any pages) after which Splash is taken for
+# down: one WARNING, articles read from the text endpoint (nothing lost;
+# the monitors alert), one page tried through Splash again every
+# SPLASH_RETRY_AFTER seconds until it renders. Without it a dead Splash
+# cost every article its retries and an ERROR line. 0: never.
+SPLASH_BREAKER_FAILURES = 3
+SPLASH_RETRY_AFTER = 30
 
 # --- Feeds (-o/-O, FEEDS, Scrapyd's items_dir) ---------------------------
 # UTF-8, not \u-escaped, and the fields in items.jsonl's order (CSV columns

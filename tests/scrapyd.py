@@ -15,6 +15,8 @@ BIN = Path(sys.executable).parent
 
 
 def scrapyd_missing() -> str | None:
+    if not shutil.which("make"):
+        return "make is not installed: apt-get install make"
     for tool in ("scrapyd", "scrapyd-deploy"):
         if not (BIN / tool).exists():
             return f"{tool} is not installed in {BIN}: pip install -r requirements-scrapyd.txt"
@@ -29,14 +31,9 @@ class ScrapydServer:
         self.proc = None
 
     def start(self, timeout: float = 60) -> "ScrapydServer":
-        self.home.mkdir(parents=True, exist_ok=True)
-        dirs = {name: self.home / name for name in ("eggs", "logs", "items", "dbs")}
-        (self.home / "scrapyd.conf").write_text(
-            "[scrapyd]\nbind_address = 127.0.0.1\n"
-            f"http_port = {self.port}\n"
-            + "".join(f"{name}_dir = {path}\n" for name, path in dirs.items())
-            + "poll_interval = 0.5\nmax_proc = 4\n"
-        )
+        # `make scrapyd`'s own config, on a free port in a folder of the test.
+        subprocess.run(["make", "-s", "-C", str(REPO_ROOT), "scrapyd-conf", f"SCRAPYD_DIR={self.home}",
+                        f"SCRAPYD_PORT={self.port}"], check=True, capture_output=True, timeout=60)
         self.proc = subprocess.Popen([str(BIN / "scrapyd")], cwd=self.home,
                                      stdout=open(self.home / "scrapyd.out", "wb"), stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout

@@ -20,7 +20,7 @@ from tests.crawling import crawl
         ({"newscrawler/validate/dropped/no_title": 5, "newscrawler/ledger/done": 20}, {}, []),
         ({"newscrawler/validate/dropped/no_title": 6, "newscrawler/ledger/done": 20}, {},
          ["6 of 26 articles dropped (over 20%)"]),
-        ({"newscrawler/category/dzrb/entries": 0}, {"dzrb": 20}, ["category dzrb listed 20 articles last run and none now"]),
+        ({"newscrawler/category/dzrb/entries": 0}, {"dzrb": 20}, ["category dzrb listed 20 articles before and none now"]),
         ({"newscrawler/category/dzrb/entries": 3}, {"dzrb": 20}, []),
         ({}, {"dzrb": 20}, []),  # not walked this run (-a categories=...)
         ({"newscrawler/category/dzrb/entries": 0}, {"dzrb": 0}, []),

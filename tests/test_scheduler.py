@@ -1,6 +1,6 @@
 import pytest
 
-from newscrawler.scheduler import active_job, outcome
+from newscrawler.scheduler import active_job, outcome, same_failure
 
 
 @pytest.mark.parametrize(
@@ -28,3 +28,15 @@ def test_active_job(jobs, expected):
 )
 def test_outcome(log, ok, detail):
     assert outcome(log) == (ok, detail)
+
+
+@pytest.mark.parametrize(
+    "a, b, same",
+    [
+        ("6 of 9 articles dropped (over 20%)", "7 of 12 articles dropped (over 20%)", True),
+        ("1 page(s) given up after retries", "category dzrb listed 20 articles before and none now", False),
+        (None, "1 page(s) given up after retries", False),
+    ],
+)
+def test_a_failure_that_goes_on_is_the_same_whatever_its_figures(a, b, same):
+    assert same_failure(a, b) is same

@@ -12,12 +12,15 @@ import pytest
 from newscrawler.replica import Corpus, Faults, ReplicaServer
 from tests.crawling import REPO_ROOT
 from tests.scrapyd import ScrapydServer, deploy, scrapyd_missing
+from tests.splash import free_port
 
 
 @pytest.fixture
 def scrapyd(tmp_path):
     if reason := scrapyd_missing():
         pytest.skip(reason)
+    # As in a checkout: the project's scrapy.cfg one folder up.
+    (tmp_path / "scrapy.cfg").write_text((REPO_ROOT / "scrapy.cfg").read_text())
     server = ScrapydServer(tmp_path / "scrapyd").start()
     yield server
     server.stop()
@@ -35,6 +38,7 @@ def wait_for(condition, timeout: float, what: str):
 def test_deploy_and_scheduled_runs(scrapyd, tmp_path):
     deployed = deploy(scrapyd, tmp_path)
     assert deployed["status"] == "ok" and deployed["spiders"] == 3
+    assert scrapyd.get("/listprojects.json")["projects"] == ["newscrawler"], "no stray project"
     output = tmp_path / "site"
     corpus = Corpus.generate(size=60, seed=121, live_rate=60)
     scheduler_log = tmp_path / "scheduler.log"
@@ -73,6 +77,7 @@ def test_deploy_and_scheduled_runs(scrapyd, tmp_path):
     # Logs and feeds are where Scrapyd says, and the outputs in OUTPUT_DIR.
     feeds = {}
     for job in finished:
+        assert job["items_url"] and job["log_url"]
         assert "] INFO: Summary: " in scrapyd.get(job["log_url"])
         assert (scrapyd.home / job["log_url"].lstrip("/")).exists()
         feed = scrapyd.get(job["items_url"])
@@ -87,3 +92,34 @@ def test_deploy_and_scheduled_runs(scrapyd, tmp_path):
     assert feeds[second["id"]], "live mode added articles between the runs"
     assert all(corpus.records[code].live for code in feeds[second["id"]])
     assert {r.info_code for r in corpus.writable() if not r.live} <= set(feeds[first["id"]])
+
+
+def schedule_once(scrapyd, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "newscrawler.scheduler", "--once", "--scrapyd", scrapyd.url, *args],
+                          cwd=REPO_ROOT, capture_output=True, text=True, timeout=120, env=dict(os.environ))
+
+
+def test_once_reports_a_failed_run_once(scrapyd, tmp_path):
+    deploy(scrapyd, tmp_path)
+    log = tmp_path / "schedule.log"
+    args = ("--log-file", str(log), "-a", f"base_url=http://127.0.0.1:{free_port()}",
+            "-s", f"OUTPUT_DIR={tmp_path / 'site'}", "-s", "RETRY_BACKOFF_BASE=0.01")
+
+    def idle():
+        jobs = scrapyd.get("/listjobs.json?project=newscrawler")
+        return not jobs["running"] and not jobs["pending"] and jobs["finished"]
+
+    ticks = []
+    for _ in range(3):
+        ticks.append(schedule_once(scrapyd, *args))
+        wait_for(idle, 120, "the run to finish")
+    # The first tick only schedules; the second reports the failed run, once;
+    # the third sees the next run fail the same way: silence.
+    assert [t.returncode for t in ticks] == [0, 1, 0], [t.stderr for t in ticks]
+    assert ticks[0].stderr == "" and ticks[2].stderr == ""
+    [line] = ticks[1].stderr.splitlines()
+    assert " FAILED: 1 page(s) given up after retries" in line
+    text = log.read_text()
+    assert text.count(" FAILED: ") == 1 and text.count(" FAILED again: ") == 1
+    assert text.count("Scheduled job ") == 3
+    assert json.loads((tmp_path / "schedule.log.state").read_text())["failing"].startswith("1 page(s) given up")

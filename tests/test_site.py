@@ -57,7 +57,10 @@ def crawled(tmp_path_factory):
             result = crawl(root / "out", replica.url, "-s", f"SITE_URL={PREVIEW_ORIGIN[7:]}{PREVIEW_BASE}",
                            spider=spider)
             assert result.returncode == 0, result.log[-2000:]
-    return root / "out", result.items()
+        items = result.items()
+        corpus.categories["dzrb"].records.clear()  # a failed run, for the status page
+        assert crawl(root / "out", replica.url, "-s", f"SITE_URL={PREVIEW_ORIGIN[7:]}{PREVIEW_BASE}").returncode == 1
+    return root / "out", items
 
 
 @pytest.fixture(scope="module")
@@ -251,3 +254,20 @@ def test_centred_images_keep_their_layout(crawled, built):
     assert [p.text_content().strip() for p in centred] == ["图为聊城港口（资料图）", "", "图表：1月吞吐量"]
     assert post.xpath("//article//@style") == []
     assert re.search(r"\.center\s*\{\s*text-align:\s*center;\s*\}", post.findtext(".//style"))
+
+
+def test_the_status_page_shows_the_runs(built):
+    out, site = built
+    home = page(site / "index.html")
+    assert home.xpath("//p[@class='status']/a/@href") == ["/status.html"]
+    status = page(site / "status.html")
+    rows = status.xpath("//table[@class='runs']//tr[td]")
+    assert [row.xpath("string(td[2])").split()[0] for row in rows] == ["category", "category", "rolling"]
+    assert rows[0].get("class") == "failed" and "category dzrb listed" in rows[0].xpath("string(td[5])")
+    assert [row.get("class") for row in rows[1:]] == ["ok", "ok"]
+    written = [int(row.xpath("string(td[4])")) for row in rows]
+    assert written[0] == 0 and written[1] > 0 and written[2] > 0
+    svg = status.xpath("//*[local-name()='svg']")[0]
+    assert len(svg.xpath(".//*[local-name()='polyline']")) == 2, "one line per source"
+    assert len(svg.xpath(".//*[local-name()='path']")) == 1, "the failed run is a cross"
+    assert not status.xpath("//script")

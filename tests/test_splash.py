@@ -11,6 +11,7 @@ import pytest
 from newscrawler.replica import Corpus, Faults, ReplicaServer
 from newscrawler.replica.corpus import BEIJING
 from tests.crawling import crawl
+from tests.receivers import WebhookReceiver
 from tests.splash import SplashServer, free_port, splash_missing
 
 SEED = Path(__file__).parent / "fixtures" / "seed"
@@ -66,12 +67,12 @@ def test_seed_through_splash(splash, tmp_path):
     assert list(rendered.posts()) == ["2022-01-18-NW202201182251444627.md"]
 
 
-def test_splash_stopped_mid_crawl_falls_back(tmp_path):
+def test_splash_stopped_mid_crawl_is_one_event_and_loses_nothing(tmp_path):
     if reason := splash_missing():
         pytest.skip(reason)
     splash = SplashServer(tmp_path / "splash.log").start()
     corpus = old_corpus(120)
-    with ReplicaServer(corpus, faults=Faults(latency=0.02)) as replica:
+    with ReplicaServer(corpus, faults=Faults(latency=0.02)) as replica, WebhookReceiver() as hook:
         def stop_splash_after_some_pages():
             deadline = time.monotonic() + 120
             while replica.hits["share"] < 15 and time.monotonic() < deadline:
@@ -81,7 +82,8 @@ def test_splash_stopped_mid_crawl_falls_back(tmp_path):
         killer = threading.Thread(target=stop_splash_after_some_pages)
         killer.start()
         result = crawl(tmp_path / "out", replica.url, "-s", f"SPLASH_URL={splash.url}",
-                       "-s", "RETRY_BACKOFF_BASE=0.2")
+                       "-s", "RETRY_BACKOFF_BASE=0.2", "-s", "SPLASH_RETRY_AFTER=0.5",
+                       "-s", f"ALERT_WEBHOOK_URL={hook.url}")
         killer.join()
     assert result.returncode == 0, result.log[-3000:]
     summary = result.summary
@@ -90,7 +92,14 @@ def test_splash_stopped_mid_crawl_falls_back(tmp_path):
     written = {i["info_code"] for i in result.items()}
     assert written == {r.info_code for r in corpus.writable()}
     assert len(result.items()) == len(written)
-    assert "reading it from the text endpoint" in result.log
+    # One event: one WARNING, no ERROR line, no line per article; a monitor
+    # reports it and alerts, while the run, having lost nothing, succeeds.
+    [outage] = [line for line in result.log.splitlines() if "reading articles from the text endpoint" in line]
+    assert "] WARNING: Splash at " in outage
+    assert "] ERROR: " not in result.log and "reading it from the text endpoint" not in result.log
+    assert "Check failed: Splash renders: Splash went down 1 time(s)" in result.log
+    [alert] = hook.received
+    assert list(alert["failed"]) == ["Splash renders"] and "nothing lost" in alert["text"]
 
 
 def test_splash_down_at_start_is_a_clear_error(tmp_path):

@@ -258,7 +258,8 @@ def test_a_post_name_too_long_for_its_path(tmp_path):
     ("category", lambda p: p.write_text("a file"), "is not a folder"),
     ("_posts", lambda p: p.symlink_to(p.parent / "nowhere"), "is a broken symbolic link"),
     ("items.jsonl", lambda p: p.mkdir(), "is not a regular file"),
-    ("health.json", lambda p: p.mkdir(), "is not a regular file"),
+    ("status.html", lambda p: p.mkdir(), "is not a regular file"),
+    ("runs", lambda p: p.write_text("a file"), "is not a folder"),
 ])
 def test_an_output_of_the_wrong_kind_is_one_line(tmp_path, name, make, says):
     corpus = Corpus.generate(size=20, seed=161)

@@ -5,9 +5,10 @@ Scrapy's own command exits 0 whatever happened inside the crawl. Cron,
 Scrapyd users and CI need to notice a failed run, so this one exits 1 when
 the spider closed for any reason but ``finished`` (or a ``closespider_*``
 limit the user set), or when a component set the stat
-``newscrawler/run/failed`` (the health check, the publisher); and 2, in one
-line, for a wrong spider name or argument or an output that cannot be
-written, before anything is fetched.
+``newscrawler/run/failed`` (the monitors' verdict, the publisher); and 2, in
+one line, for a wrong spider name or argument or an output that cannot be
+written, before anything is fetched. Its runs are monitored and recorded in
+the runs' history (``SPIDERMON_ENABLED``).
 """
 
 import logging
@@ -22,6 +23,10 @@ logger = logging.getLogger(__name__)
 
 
 class Command(ScrapyCrawlCommand):
+    # A run to judge and record (a command's default: the project's
+    # settings or `-s SPIDERMON_ENABLED=False` still win).
+    default_settings = {**ScrapyCrawlCommand.default_settings, "SPIDERMON_ENABLED": True}
+
     def add_options(self, parser):
         super().add_options(parser)
         describe_crawl(parser, self.settings)

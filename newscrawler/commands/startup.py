@@ -15,8 +15,8 @@ from newscrawler.store import StoreError, open_store
 # What a run writes in OUTPUT_DIR (besides the store), folders and files:
 # each must be of its kind and writable before the crawl starts, or the run
 # would fetch for nothing.
-FOLDERS_IN_OUTPUT_DIR = ("_posts", "category", "old_post")
-FILES_IN_OUTPUT_DIR = ("items.jsonl", "health.json")
+FOLDERS_IN_OUTPUT_DIR = ("_posts", "category", "old_post", "runs")
+FILES_IN_OUTPUT_DIR = ("items.jsonl", "status.html")
 
 
 def fail(message: str) -> NoReturn:

@@ -1,25 +1,17 @@
-"""Say when the source broke: end a bad run with one ERROR line and a
-failed status (``scrapy crawl`` then exits 1, see newscrawler.commands).
+"""When the source broke, in words: the checks that fail a run (one ERROR
+line, the stat ``newscrawler/run/failed``, ``scrapy crawl`` exits 1).
 
 A run is bad when a spider callback raised, a page was given up after its
-retries, the share of dropped articles is over ``HEALTH_MAX_DROP_RATE``,
-the share of requested articles not found is over
-``HEALTH_MAX_NOT_FOUND_RATE`` (the text endpoint has probably changed), or
-a category that listed articles last run lists none now (its layout has
-probably changed). Entry counts per category are kept in
-``OUTPUT_DIR/health.json`` from run to run.
+retries, an article could not be written or marked done, the share of
+dropped articles is over ``HEALTH_MAX_DROP_RATE``, the share of requested
+articles not found is over ``HEALTH_MAX_NOT_FOUND_RATE`` (the text endpoint
+has probably changed), or a category that listed articles last run lists
+none now (its layout has probably changed). Pure functions of the run's
+stats and of the runs before it; the Spidermon monitors of
+``newscrawler.monitors`` run them at the end of each run.
 """
 
-import json
-import logging
-from pathlib import Path
-
-from scrapy import signals
-
-from newscrawler.files import atomic_write
 from newscrawler.outcomes import drops_by_reason
-
-logger = logging.getLogger(__name__)
 
 FAILED_STAT = "newscrawler/run/failed"
 CATEGORY_STAT = "newscrawler/category/{cid}/entries"
@@ -56,79 +48,59 @@ def rate_problems(counts: list[dict], max_drop_rate: float, min_drops: int, max_
     return found
 
 
-def problems(stats: dict, previous: dict[str, int], max_drop_rate: float, min_drops: int,
-             max_not_found_rate: float, recent: list[dict] = ()) -> list[str]:
-    """What went wrong in a run with these stats, in words; [] if nothing.
-    `recent`: the `run_counts` of the runs before it, oldest first."""
-    found = []
+def spider_error_problems(stats: dict) -> list[str]:
     exceptions = sum(v for k, v in stats.items() if k.startswith("spider_exceptions/"))
-    if exceptions:
-        found.append(f"{exceptions} spider error(s) (see the tracebacks above)")
-    given_up = sum(stats.get(f"newscrawler/{what}/failed", 0) for what in ("article", "listing", "feed"))
-    if given_up:
-        found.append(f"{given_up} page(s) given up after retries")
+    return [f"{exceptions} spider error(s) (see the tracebacks above)"] if exceptions else []
+
+
+def item_error_problems(stats: dict) -> list[str]:
+    errors = stats.get("newscrawler/item/errors", 0)
+    return [f"{errors} error(s) in the item pipelines (see the tracebacks above)"] if errors else []
+
+
+def write_problems(stats: dict) -> list[str]:
+    found = []
     if not_written := stats.get("newscrawler/write/failed", 0):
         found.append(f"{not_written} article(s) could not be written (see the ERROR lines)")
     if unmarked := stats.get("newscrawler/ledger/failed", 0):
         found.append(f"{unmarked} article(s) written but not marked done in the store")
-    if errors := stats.get("newscrawler/item/errors", 0):
-        found.append(f"{errors} error(s) in the item pipelines (see the tracebacks above)")
-    if stats.get("newscrawler/index/empty"):
-        found.append("the category index lists no category")
-    found += rate_problems([*recent, run_counts(stats)], max_drop_rate, min_drops, max_not_found_rate)
+    return found
+
+
+def given_up_problems(stats: dict) -> list[str]:
+    given_up = sum(stats.get(f"newscrawler/{what}/failed", 0) for what in ("article", "listing", "feed"))
+    return [f"{given_up} page(s) given up after retries"] if given_up else []
+
+
+def index_problems(stats: dict) -> list[str]:
+    return ["the category index lists no category"] if stats.get("newscrawler/index/empty") else []
+
+
+def category_problems(stats: dict, previous: dict[str, int]) -> list[str]:
+    """Categories that listed articles before (`previous`: the count of the
+    last run that listed any), and none now: failing until they list again."""
+    found = []
     for cid, before in sorted(previous.items()):
         now = stats.get(CATEGORY_STAT.format(cid=cid))
         if before and now == 0:
-            found.append(f"category {cid} listed {before} articles last run and none now")
+            found.append(f"category {cid} listed {before} articles before and none now")
     return found
+
+
+def problems(stats: dict, previous: dict[str, int], max_drop_rate: float, min_drops: int,
+             max_not_found_rate: float, recent: list[dict] = ()) -> list[str]:
+    """What went wrong in a run with these stats, in words; [] if nothing.
+    `previous`: each category's entries in the last run that listed any;
+    `recent`: the `run_counts` of the runs before it, oldest first. The
+    monitors (newscrawler.monitors.checks) run these checks one by one."""
+    return [
+        *spider_error_problems(stats), *given_up_problems(stats), *write_problems(stats),
+        *item_error_problems(stats), *index_problems(stats),
+        *rate_problems([*recent, run_counts(stats)], max_drop_rate, min_drops, max_not_found_rate),
+        *category_problems(stats, previous),
+    ]
 
 
 def category_counts(stats: dict) -> dict[str, int]:
     prefix, suffix = CATEGORY_STAT.split("{cid}")
     return {k[len(prefix):-len(suffix)]: v for k, v in stats.items() if k.startswith(prefix) and k.endswith(suffix)}
-
-
-class RunHealth:
-    """``HEALTH_MAX_DROP_RATE`` (0.2) and ``HEALTH_MAX_NOT_FOUND_RATE`` (0.5),
-    each over at least ``HEALTH_MIN_DROPS`` (5) articles of the last
-    ``HEALTH_WINDOW`` (12) runs; counts kept in ``health.json``."""
-
-    def __init__(self, crawler):
-        self.crawler = crawler
-        self.path = Path(crawler.settings["OUTPUT_DIR"]) / "health.json"
-        self.max_drop_rate = crawler.settings.getfloat("HEALTH_MAX_DROP_RATE")
-        self.min_drops = crawler.settings.getint("HEALTH_MIN_DROPS")
-        self.max_not_found_rate = crawler.settings.getfloat("HEALTH_MAX_NOT_FOUND_RATE")
-        self.window = max(1, crawler.settings.getint("HEALTH_WINDOW"))
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        ext = cls(crawler)
-        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
-        return ext
-
-    def _previous(self) -> dict:
-        try:
-            return json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-
-    def spider_closed(self, spider, reason):
-        stats = self.crawler.stats
-        state = self._previous()
-        categories = state.get("categories", {})
-        recent = [c for c in state.get("recent", []) if isinstance(c, dict)][-(self.window - 1):] if self.window > 1 else []
-        found = problems(stats.get_stats(), categories, self.max_drop_rate, self.min_drops, self.max_not_found_rate,
-                         recent)
-        counts = category_counts(stats.get_stats())
-        if found:
-            stats.set_value(FAILED_STAT, "; ".join(found))
-            logger.error("Run failed: %s", "; ".join(found))
-        categories.update(counts)
-        recent.append(run_counts(stats.get_stats()))
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            state = {"categories": categories, "recent": recent[-(self.window - 1):] if self.window > 1 else []}
-            atomic_write(self.path, json.dumps(state, indent=1).encode("utf-8"))
-        except OSError as exc:
-            logger.error("Could not save the run's counts to %s: %s", self.path, exc.strerror or exc)

@@ -12,6 +12,7 @@ from scrapy.exceptions import CloseSpider
 from scrapy_splash import SplashRequest
 from twisted.internet.defer import CancelledError
 
+from newscrawler.breaker import Breaker
 from newscrawler.logformatter import short_repr
 from newscrawler.pages.article import (
     ArticleNotFound,
@@ -69,7 +70,9 @@ class ArticleSpider(scrapy.Spider):
 
     Articles come from the text endpoint, or, with ``SPLASH_URL`` set, from
     the share page rendered by Splash (falling back to the text endpoint
-    for a page Splash fails to render)."""
+    for a page Splash fails to render, and for every page while Splash is
+    down: ``SPLASH_BREAKER_FAILURES`` failures in a row, one WARNING, one
+    page tried through Splash every ``SPLASH_RETRY_AFTER`` seconds)."""
 
     # The spider's -a NAME=VALUE arguments: NAME -> (VALUE, what it does).
     # `scrapy crawl --help` lists them; `argument_problem` checks them.
@@ -114,6 +117,8 @@ class ArticleSpider(scrapy.Spider):
         spider.splash_args = {"wait": settings.getfloat("SPLASH_WAIT"), "timeout": settings.getfloat("SPLASH_TIMEOUT"),
                               "allowed_domains": parts.hostname, "images": 0}
         spider.splash_retries = settings.getint("SPLASH_RETRIES")
+        spider.splash_breaker = Breaker(settings.getint("SPLASH_BREAKER_FAILURES"),
+                                        settings.getfloat("SPLASH_RETRY_AFTER"))
         spider.output_dir = Path(settings["OUTPUT_DIR"])
         spider.seen = open_store(settings)
         crawler.signals.connect(spider.close_store, signal=scrapy.signals.spider_closed)
@@ -244,9 +249,14 @@ class ArticleSpider(scrapy.Spider):
 
     def article_request(self, entry, listing_media):
         """The request that reads an article: its share page through Splash
-        when ``SPLASH_URL`` is set, else the text endpoint."""
-        return (self.share_page_request(entry, listing_media) if self.splash_url
-                else self.text_request(entry, listing_media))
+        when ``SPLASH_URL`` is set and Splash is not down, else the text
+        endpoint."""
+        if not self.splash_url:
+            return self.text_request(entry, listing_media)
+        if self.splash_breaker.allows():
+            return self.share_page_request(entry, listing_media)
+        self.stats.inc_value("newscrawler/splash/bypassed")
+        return self.text_request(entry, listing_media)
 
     def bad_code_listed(self, entry) -> None:
         """A listed code that could never name a file is not fetched: one
@@ -283,7 +293,8 @@ class ArticleSpider(scrapy.Spider):
             args=self.splash_args,
             cb_kwargs={"entry": entry, "listing_media": listing_media},
             errback=self.splash_failed,
-            meta={"max_retry_times": self.splash_retries},
+            # Retried by splash_failed, not by Scrapy: none once Splash is down.
+            meta={"max_retry_times": self.splash_retries, "dont_retry": True},
             priority=ARTICLE_PRIORITY,
             dont_filter=True,
         )
@@ -330,6 +341,8 @@ class ArticleSpider(scrapy.Spider):
         @fills info_code title published_at media category body_html body_text share_url
         """
         entry = entry or self.entry_from_url(response.url)
+        if self.splash_breaker.succeeded():
+            logger.info("Splash at %s renders again: share pages go through it again", self.splash_url)
         try:
             data = share_page_answer(response, entry.info_code)
         except ArticleNotFound as exc:
@@ -344,12 +357,22 @@ class ArticleSpider(scrapy.Spider):
             yield item
 
     def splash_failed(self, failure):
-        kwargs = failure.request.cb_kwargs
+        request, kwargs = failure.request, failure.request.cb_kwargs
+        if self.splash_breaker.failed():
+            self.stats.inc_value("newscrawler/splash/outages")
+            logger.warning("Splash at %s failed %d times in a row (%s): reading articles from the text endpoint, "
+                           "and trying Splash again every %gs", self.splash_url, self.splash_breaker.failures,
+                           failure.getErrorMessage(), self.splash_breaker.retry_after)
+        if not self.splash_breaker.open and request.meta.get("retry_times", 0) < self.splash_retries:
+            yield get_retry_request(request, spider=self, reason="splash_failed")
+            return
         yield self.fall_back(kwargs["entry"], kwargs["listing_media"], repr(failure.value))
 
     def fall_back(self, entry, listing_media, reason):
         self.stats.inc_value("newscrawler/splash/fallback")
-        logger.warning("Splash failed on %s (%s): reading it from the text endpoint", entry.info_code, reason)
+        # While Splash is down its one WARNING said it all.
+        logger.log(logging.DEBUG if self.splash_breaker.open else logging.WARNING,
+                   "Splash failed on %s (%s): reading it from the text endpoint", entry.info_code, reason)
         return self.text_request(entry, listing_media)
 
     def article(self, data, entry, listing_media):

@@ -1,0 +1,1 @@
+"""Spidermon monitors of each run, the runs' history, and the alerts."""
