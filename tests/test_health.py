@@ -2,7 +2,15 @@ import json
 
 import pytest
 
-from newscrawler.extensions.health import category_counts, problems, rate_problems
+from newscrawler.extensions.health import (
+    INDEX_STAT,
+    SOURCE_PAGES_STAT,
+    category_counts,
+    category_problems,
+    problems,
+    rate_problems,
+    source_problems,
+)
 from newscrawler.pipelines.validate import INFO_CODE
 from newscrawler.replica import Corpus, ReplicaServer
 from newscrawler.replica.corpus import NOT_FOUND
@@ -143,6 +151,13 @@ def test_a_code_given_as_a_string_still_makes_posts(tmp_path):
           {"requested": 4, "not_found": 0, "dropped": 0, "written": 4}], []),
         ([{"requested": 3, "not_found": 0, "dropped": 3, "written": 0}] * 3,
          ["9 of 9 articles dropped (over 20%) over the last 3 runs"]),
+        # A run whose articles all vanish fails, however many the runs before wrote.
+        ([{"requested": 200, "not_found": 0, "dropped": 0, "written": 200},
+          {"requested": 40, "not_found": 40, "dropped": 0, "written": 0}],
+         ["40 of 40 requested articles not found (over 50%): has the text endpoint changed?"]),
+        ([{"requested": 200, "not_found": 0, "dropped": 0, "written": 200},
+          {"requested": 40, "not_found": 0, "dropped": 40, "written": 0}],
+         ["40 of 40 articles dropped (over 20%)"]),
     ],
 )
 def test_rates_add_up_over_recent_runs(counts, expected):
@@ -167,3 +182,33 @@ def test_a_source_losing_a_few_articles_every_run_fails(tmp_path):
     assert runs[0].returncode == 0, "3 of 9 in the window"
     assert [run.returncode for run in runs[1:]] == [1, 1]
     assert "6 of 9 requested articles not found (over 50%) over the last 3 runs" in runs[1].log
+
+
+@pytest.mark.parametrize("stats, expected", [
+    ({INDEX_STAT: 2, "newscrawler/category/a/entries": 5, "newscrawler/category/b/entries": 3}, []),
+    ({INDEX_STAT: 1, "newscrawler/category/a/entries": 5},
+     ["category b listed 10 articles before and the index no longer lists it"]),
+    ({"newscrawler/category/a/entries": 5}, []),  # -a categories=a: the index was not read
+])
+def test_a_category_gone_from_the_index(stats, expected):
+    assert category_problems(stats, {"a": 5, "b": 10}) == expected
+
+
+@pytest.mark.parametrize("stats, expected", [
+    ({"finish_reason": "finished", SOURCE_PAGES_STAT: 3}, []),
+    ({"finish_reason": "shutdown"}, []),  # RunFinished says why
+    ({"finish_reason": "finished"}, ["the run read no page of the source (with -s JOBDIR: that job has ended or "
+                                     "its queue is broken; remove the folder)"]),
+])
+def test_a_run_that_read_nothing(stats, expected):
+    assert source_problems(stats) == expected
+
+
+def test_a_jobdir_of_a_job_that_ended_fails_the_next_run(tmp_path):
+    corpus = Corpus.generate(size=40, seed=114)
+    jobdir = ("-s", f"JOBDIR={tmp_path / 'job'}")
+    with ReplicaServer(corpus) as replica:
+        assert crawl(tmp_path / "out", replica.url, *jobdir).returncode == 0
+        corpus.add_live(5)
+        again = crawl(tmp_path / "out", replica.url, *jobdir)
+    assert again.returncode == 1 and "the run read no page of the source" in again.log

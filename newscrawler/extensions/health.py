@@ -15,6 +15,8 @@ from newscrawler.outcomes import drops_by_reason
 
 FAILED_STAT = "newscrawler/run/failed"
 CATEGORY_STAT = "newscrawler/category/{cid}/entries"
+INDEX_STAT = "newscrawler/index/categories"
+SOURCE_PAGES_STAT = "newscrawler/source/pages"
 
 
 def run_counts(stats: dict) -> dict[str, int]:
@@ -33,18 +35,22 @@ def _over(counts: list[dict]) -> str:
 
 
 def rate_problems(counts: list[dict], max_drop_rate: float, min_drops: int, max_not_found_rate: float) -> list[str]:
-    """Drop and not-found rates of this run's `counts` (the last) and the
-    runs before it: a run that sees a few every five minutes fails too,
-    once they add up; a run that sees none does not."""
-    this, total = counts[-1], {key: sum(c[key] for c in counts) for key in counts[-1]}
+    """Drop and not-found rates of this run's `counts` (the last) alone, and
+    with the runs before it: a run whose articles mostly vanish fails
+    whatever came before, and a run that sees a few every five minutes
+    fails too once they add up; a run that sees none does not."""
     found = []
-    dropped, seen = total["dropped"], total["dropped"] + total["written"]
-    if this["dropped"] and dropped >= min_drops and dropped / seen > max_drop_rate:
-        found.append(f"{dropped} of {seen} articles dropped (over {max_drop_rate:.0%}){_over(counts)}")
-    not_found, requested = total["not_found"], total["requested"]
-    if this["not_found"] and not_found >= min_drops and not_found / requested > max_not_found_rate:
-        found.append(f"{not_found} of {requested} requested articles not found (over {max_not_found_rate:.0%})"
-                     f"{_over(counts)}: has the text endpoint changed?")
+    for runs in ([counts[-1]], counts) if len(counts) > 1 else ([counts[-1]],):
+        this, total = runs[-1], {key: sum(c[key] for c in runs) for key in runs[-1]}
+        dropped, seen = total["dropped"], total["dropped"] + total["written"]
+        if this["dropped"] and dropped >= min_drops and dropped / seen > max_drop_rate:
+            found.append(f"{dropped} of {seen} articles dropped (over {max_drop_rate:.0%}){_over(runs)}")
+        not_found, requested = total["not_found"], total["requested"]
+        if this["not_found"] and not_found >= min_drops and not_found / requested > max_not_found_rate:
+            found.append(f"{not_found} of {requested} requested articles not found (over {max_not_found_rate:.0%})"
+                         f"{_over(runs)}: has the text endpoint changed?")
+        if found:
+            break
     return found
 
 
@@ -76,14 +82,28 @@ def index_problems(stats: dict) -> list[str]:
     return ["the category index lists no category"] if stats.get("newscrawler/index/empty") else []
 
 
+def source_problems(stats: dict) -> list[str]:
+    """A run that finished without reading one page of the source (a
+    listing, the index, a feed): a JOBDIR of a job that already ended, whose
+    seen requests filter everything, looks like that."""
+    if stats.get("finish_reason") != "finished" or stats.get(SOURCE_PAGES_STAT):
+        return []
+    return ["the run read no page of the source (with -s JOBDIR: that job has ended or its queue is broken; "
+            "remove the folder)"]
+
+
 def category_problems(stats: dict, previous: dict[str, int]) -> list[str]:
     """Categories that listed articles before (`previous`: the count of the
-    last run that listed any), and none now: failing until they list again."""
+    last run that listed any), and none now, or that the index read in this
+    run no longer lists: failing until they list again."""
     found = []
+    index_read = stats.get(INDEX_STAT) is not None
     for cid, before in sorted(previous.items()):
         now = stats.get(CATEGORY_STAT.format(cid=cid))
         if before and now == 0:
             found.append(f"category {cid} listed {before} articles before and none now")
+        elif before and now is None and index_read:
+            found.append(f"category {cid} listed {before} articles before and the index no longer lists it")
     return found
 
 
@@ -95,7 +115,7 @@ def problems(stats: dict, previous: dict[str, int], max_drop_rate: float, min_dr
     monitors (newscrawler.monitors.checks) run these checks one by one."""
     return [
         *spider_error_problems(stats), *given_up_problems(stats), *write_problems(stats),
-        *item_error_problems(stats), *index_problems(stats),
+        *item_error_problems(stats), *index_problems(stats), *source_problems(stats),
         *rate_problems([*recent, run_counts(stats)], max_drop_rate, min_drops, max_not_found_rate),
         *category_problems(stats, previous),
     ]

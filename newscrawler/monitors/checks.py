@@ -76,6 +76,14 @@ class IndexListsCategories(Check):
         return health.index_problems(self.stats)
 
 
+@monitors.name("Source read")
+class SourceRead(Check):
+    """A finished run read at least one page of the source."""
+
+    def problems(self):
+        return health.source_problems(self.stats)
+
+
 @monitors.name("Drop rates")
 class DropRates(Check):
     """Dropped and not-found articles, over the last ``HEALTH_WINDOW`` runs."""
@@ -92,8 +100,7 @@ class DropRates(Check):
 @monitors.name("Categories list articles")
 class CategoriesListArticles(Check):
     """Every category that listed articles in a run of the history lists
-    some now (a category the index no longer lists is not walked, and not
-    checked)."""
+    some now, and is still in the index when the run read the index."""
 
     def previous(self) -> dict[str, int]:
         counts: dict[str, int] = {}

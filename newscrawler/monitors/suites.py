@@ -9,7 +9,8 @@ from newscrawler.monitors.actions import Alert, AlertNew, Verdict
 
 # In the order of the run's "Run failed:" line.
 END_OF_RUN = [
-    checks.RunFinished, checks.NoErrors, checks.NothingGivenUp, checks.IndexListsCategories, checks.DropRates,
+    checks.RunFinished, checks.NoErrors, checks.NothingGivenUp, checks.SourceRead, checks.IndexListsCategories,
+    checks.DropRates,
     checks.CategoriesListArticles, checks.FieldCoverage, checks.Published, checks.PostsAsUsual, checks.SplashRenders,
 ]
 

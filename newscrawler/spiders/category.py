@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 import scrapy
 
-from newscrawler.extensions.health import CATEGORY_STAT
+from newscrawler.extensions.health import CATEGORY_STAT, INDEX_STAT, SOURCE_PAGES_STAT
 from newscrawler.pages.listing import category_id, parse_category_index, parse_listing
 from newscrawler.spiders.base import ArticleSpider, in_shard
 from newscrawler.spiders.routes import INDEX, LISTING, listing_page_number
@@ -61,6 +61,8 @@ class CategorySpider(ArticleSpider):
         @follows /category/dzrb.html
         """
         links = parse_category_index(response)
+        self.stats.inc_value(SOURCE_PAGES_STAT)
+        self.stats.set_value(INDEX_STAT, len(links))
         if not links:
             logger.error("No category in the index at %s: has the source changed?", response.url)
             self.stats.inc_value("newscrawler/index/empty")
@@ -82,6 +84,7 @@ class CategorySpider(ArticleSpider):
         cid = cid or category_id(response.url)
         number = page or listing_page_number(response.url)
         page = parse_listing(response)
+        self.stats.inc_value(SOURCE_PAGES_STAT)
         self.stats.inc_value("newscrawler/listing/pages")
         self.stats.inc_value(CATEGORY_STAT.format(cid=cid), len(page.entries))
         walk = self.walks.get(cid) or self.start_walk(cid)

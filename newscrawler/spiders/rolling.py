@@ -3,6 +3,7 @@
 import scrapy
 
 from newscrawler.cleaning.text import clean_text, without_bracketed_lead
+from newscrawler.extensions.health import SOURCE_PAGES_STAT
 from newscrawler.pages.article import BadArticleAnswer
 from newscrawler.pages.feeds import RollingEntry, parse_rolling_feed
 from newscrawler.postformat import safe_http_url
@@ -37,6 +38,7 @@ class RollingSpider(ArticleSpider):
         @returns requests 5 5
         @returns items 0 0
         """
+        self.stats.inc_value(SOURCE_PAGES_STAT)
         try:
             entries = parse_rolling_feed(response)
         except BadArticleAnswer as exc:

@@ -2,6 +2,7 @@
 
 import scrapy
 
+from newscrawler.extensions.health import SOURCE_PAGES_STAT
 from newscrawler.pages.article import BadArticleAnswer
 from newscrawler.pages.feeds import parse_market_feed, parse_media_feed
 from newscrawler.spiders.base import ArticleSpider, count_problem
@@ -57,6 +58,7 @@ class WebapiSpider(ArticleSpider):
         @returns items 0 0
         """
         kind = kind or FEED_KINDS.get(page_kind(response.url, self.base_url), "media")
+        self.stats.inc_value(SOURCE_PAGES_STAT)
         try:
             entries = FEED_PARSERS[kind](response)
         except BadArticleAnswer as exc:
