@@ -86,8 +86,8 @@ def source_problems(stats: dict) -> list[str]:
     """A run that finished without reading one page of the source (a
     listing, the index, a feed): a JOBDIR of a job that already ended, whose
     seen requests filter everything, looks like that."""
-    if stats.get("finish_reason") != "finished" or stats.get(SOURCE_PAGES_STAT):
-        return []
+    if stats.get("finish_reason") != "finished" or stats.get(SOURCE_PAGES_STAT) or given_up_problems(stats):
+        return []  # read something, or says why it did not
     return ["the run read no page of the source (with -s JOBDIR: that job has ended or its queue is broken; "
             "remove the folder)"]
 
