@@ -52,3 +52,19 @@ def test_a_second_run_feeds_only_new_items(replica, tmp_path):
     again = crawl(tmp_path / "out", replica.url, "-O", str(tmp_path / "feed.jsonl"))
     assert again.returncode == 0
     assert (tmp_path / "feed.jsonl").read_text(encoding="utf-8") == ""
+
+
+def test_the_jekyll_bundle_holds_the_posts_as_written(tmp_path):
+    # Rolling ids shared by three articles of one day: three posts, three
+    # names, in OUTPUT_DIR and in the zip alike.
+    corpus = Corpus.generate(size=30, seed=93)
+    for record in corpus.newest(3):
+        record.rolling_id, record.showtime = "777", f"{corpus.newest(1)[0].published:%Y-%m-%d %H:%M:%S}"
+    out = tmp_path / "out"
+    with ReplicaServer(corpus) as replica:
+        result = crawl(out, replica.url, "-a", "count=3", "-O", f"{tmp_path / 'posts.zip'}:jekyll", spider="rolling")
+    assert result.returncode == 0, result.log[-2000:]
+    with zipfile.ZipFile(tmp_path / "posts.zip") as bundle:
+        in_zip = {name: bundle.read(name).decode("utf-8") for name in bundle.namelist() if name.startswith("_posts/")}
+    written = {f"_posts/{p.name}": p.read_text(encoding="utf-8") for p in (out / "_posts").glob("*.md")}
+    assert len(written) == 3 and in_zip == written
