@@ -268,5 +268,9 @@ SPLASH_RETRY_AFTER = 30
 # too): one item shape in every output (ITEM_FIELDS, newscrawler/items.py).
 FEED_EXPORT_ENCODING = "utf-8"
 FEED_EXPORT_FIELDS = list(ITEM_FIELDS)
+# Local feed files report a write that fails (a full disk) in one ERROR line
+# and fail the run, instead of a traceback per item and a run that ends well.
+FEED_STORAGES = {"": "newscrawler.feedstorage.ReportingFileFeedStorage",
+                 "file": "newscrawler.feedstorage.ReportingFileFeedStorage"}
 # `jekyll`: a zip of the run's posts and category pages, as in OUTPUT_DIR.
 FEED_EXPORTERS = {"jekyll": "newscrawler.exporters.JekyllBundleExporter"}

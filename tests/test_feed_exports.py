@@ -9,6 +9,7 @@ import pytest
 from newscrawler.replica import Corpus, ReplicaServer
 from newscrawler.settings import FEED_EXPORT_FIELDS
 from tests.crawling import crawl
+from tests.disks import tiny_filesystem
 
 
 @pytest.fixture(scope="module")
@@ -68,3 +69,16 @@ def test_the_jekyll_bundle_holds_the_posts_as_written(tmp_path):
         in_zip = {name: bundle.read(name).decode("utf-8") for name in bundle.namelist() if name.startswith("_posts/")}
     written = {f"_posts/{p.name}": p.read_text(encoding="utf-8") for p in (out / "_posts").glob("*.md")}
     assert len(written) == 3 and in_zip == written
+
+
+@pytest.mark.parametrize("feed", ["new.jsonl", "posts.zip:jekyll"])
+def test_a_feed_on_a_disk_that_fills_up_fails_the_run_in_one_line(tmp_path, feed):
+    corpus = Corpus.generate(size=120, seed=94, sentences=(30, 50))
+    with tiny_filesystem(tmp_path / "feeds", "64k"), ReplicaServer(corpus) as replica:
+        result = crawl(tmp_path / "out", replica.url, "-O", str(tmp_path / "feeds" / feed))
+    assert result.returncode == 1
+    assert "Traceback" not in result.log, result.log[-3000:]
+    errors = [line for line in result.log.splitlines() if "] ERROR: " in line]
+    assert errors[0].endswith("cannot be written (ENOSPC No space left on device): it is incomplete")
+    assert "feed file(s) could not be written" in errors[-1]
+    assert result.summary["written"] == len(corpus.writable()), "the posts do not depend on the feed"

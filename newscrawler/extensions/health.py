@@ -17,6 +17,7 @@ FAILED_STAT = "newscrawler/run/failed"
 CATEGORY_STAT = "newscrawler/category/{cid}/entries"
 INDEX_STAT = "newscrawler/index/categories"
 SOURCE_PAGES_STAT = "newscrawler/source/pages"
+FEED_FAILED_STAT = "newscrawler/feeds/failed"
 
 
 def run_counts(stats: dict) -> dict[str, int]:
@@ -70,6 +71,8 @@ def write_problems(stats: dict) -> list[str]:
         found.append(f"{not_written} article(s) could not be written (see the ERROR lines)")
     if unmarked := stats.get("newscrawler/ledger/failed", 0):
         found.append(f"{unmarked} article(s) written but not marked done in the store")
+    if feeds := stats.get(FEED_FAILED_STAT, 0):
+        found.append(f"{feeds} feed file(s) could not be written: they are incomplete")
     return found
 
 
