@@ -444,10 +444,9 @@ class ArticleSpider(scrapy.Spider):
 
     def article_failed(self, failure):
         code = failure.request.cb_kwargs["entry"].info_code
-        # Answers that will be the same next time: a drop with a reason,
-        # not a page given up and fetched again every run.
-        if failure.check(OffsiteRefused):
-            return self.article_dropped(code, "offsite_redirect", failure.getErrorMessage())
+        # An answer that will be the same next time: a drop with a reason,
+        # not a page given up and fetched again every run. (A redirect off
+        # the site is given up like a 503: a source under maintenance.)
         if failure.check(CancelledError) and "larger than download max size" in failure.getErrorMessage():
             return self.article_dropped(code, "too_large", "the answer is over DOWNLOAD_MAXSIZE")
         self.stats.inc_value("newscrawler/article/failed")
