@@ -111,3 +111,21 @@ def test_splash_down_at_start_is_a_clear_error(tmp_path):
     assert "Traceback" not in result.log
     assert result.summary["finish_reason"] == "splash_unavailable"
     assert result.posts() == {} and hits == 0
+
+
+def test_a_rendered_page_loads_nothing_from_another_host(splash, tmp_path):
+    # A share page redirected to another host, and a body whose image and
+    # iframe point there: the render loads nothing of that host.
+    corpus = old_corpus(40)
+    other = Corpus.generate(size=5, seed=12)
+    with ReplicaServer(other, host="127.0.0.2") as elsewhere, ReplicaServer(corpus) as replica:
+        first, second = (r.info_code for r in corpus.listing("dzrb", 1)[:2])
+        replica.redirects[f"/html_News/NewsShare.html?infoCode={first}"] = \
+            f"{elsewhere.url}/html_News/NewsShare.html?infoCode={next(iter(other.records))}"
+        corpus.records[second].text += f'<p><img src="{elsewhere.url}/x.png"><iframe src="{elsewhere.url}/y"></iframe></p>'
+        result = crawl(tmp_path / "out", replica.url, "-a", "categories=dzrb", "-s", f"SPLASH_URL={splash.url}")
+        hits = sum(elsewhere.hits.values())
+    assert result.returncode == 0, result.log[-3000:]
+    assert hits == 0, "the render loaded nothing from another host"
+    titles = {i["info_code"]: i["title"] for i in result.items()}
+    assert titles[first] == corpus.records[first].clean_title, "the article of the source, not of the other host"
