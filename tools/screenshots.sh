@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Retake the README's screenshots of the built site (docs/site-*.png) with
 # headless Chromium: crawl the bundled replica (and the seed article) with
-# SITE_URL set to a local server, build the site, serve it, shoot the home
-# page, a category page and the seed post.
+# SITE_URL set to a local server (and once more with a category emptied: a
+# failed run on the status page), build the site, serve it, shoot the home
+# page, a category page, the seed post and the status page.
 #   tools/screenshots.sh [--no-install] [DOCS_DIR]        (default: docs)
 # Without a CJK font Chromium draws boxes for Chinese text: the font
 # (fonts-wqy-zenhei) and Chromium are installed with apt-get when missing
@@ -45,10 +46,13 @@ for _ in $(seq 100); do grep -qs "replica serving" "$work/replica.log" && break;
 replica=$(grep -os "http://[0-9.:]*" "$work/replica.log" | head -1)
 [ -n "$replica" ] || { echo "screenshots: the replica did not start: $(cat "$work/replica.log")" >&2; exit 1; }
 port=$(free_port)
-for spider in rolling category; do
+for spider in rolling category webapi; do
   "$python" -m scrapy crawl "$spider" -a "base_url=$replica" -s "OUTPUT_DIR=$work/output" \
     -s "SITE_URL=127.0.0.1:$port" -s LOG_LEVEL=WARNING -s "LOG_FILE=$work/$spider.log"
 done
+# A failed run for the status page: a category the index no longer lists.
+"$python" -m scrapy crawl category -a "base_url=$replica" -a categories=dzrb,cqrb,nosuchcategory \
+  -s "OUTPUT_DIR=$work/output" -s "SITE_URL=127.0.0.1:$port" -s LOG_LEVEL=WARNING -s "LOG_FILE=$work/failed.log" || true
 tools/build-site.sh "$work/output" "$work/build" >/dev/null
 
 "$python" -m http.server "$port" --bind 127.0.0.1 --directory "$work/build/_site" >"$work/http.log" 2>&1 &
@@ -63,4 +67,5 @@ shoot() {  # shoot NAME PATH HEIGHT
 shoot site-home.png / 1300
 shoot site-category.png /category/dazhongribao.html 1100
 shoot site-post.png /dazhongribao/2022/01/18/NW202201182251444627.html 1500
-echo "Screenshots in $docs: site-home.png site-category.png site-post.png"
+shoot site-status.png /status.html 1100
+echo "Screenshots in $docs: site-home.png site-category.png site-post.png site-status.png"
