@@ -110,7 +110,7 @@ def test_nothing_is_written_outside_the_output_dir(run):
             assert path.is_relative_to(root / "out") or path.name.startswith("out-"), path
     assert not list(root.rglob("passwd"))
     assert {p.name for p in (root / "out").iterdir()} <= {
-        "_posts", "category", "items.jsonl", "runs", "status.html", "dedupe.sqlite3", "dedupe.sqlite3-wal",
+        "_posts", "category", "items.jsonl", "runs", ".leases", "status.html", "dedupe.sqlite3", "dedupe.sqlite3-wal",
         "dedupe.sqlite3-shm"}
     assert not [p for p in (root / "out").rglob(".tmp-*")]
 
