@@ -42,7 +42,8 @@ class _Guarded(io.BufferedIOBase):
         return len(data)
 
     def flush(self):
-        self._guard(self._file.flush)
+        if not self._file.closed:  # IOBase.close flushes again, after ours
+            self._guard(self._file.flush)
 
     def close(self):
         if not self.closed:

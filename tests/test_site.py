@@ -183,8 +183,8 @@ def test_atom_feeds_newest_first_linking_inside_the_site(built):
 def feed_category(relative: Path) -> str | None:
     """The category whose feed a built page links, None for the home pages."""
     first = relative.parts[0]
-    if first == "index.html" or re.fullmatch(r"page\d+", first):
-        return None
+    if len(relative.parts) == 1 or re.fullmatch(r"page\d+", first):
+        return None  # the home page, its pages, the status page
     return relative.parts[1].removesuffix(".html") if first == "category" else first
 
 

@@ -128,16 +128,27 @@ def test_an_output_that_cannot_be_written_at_start_is_one_line(tmp_path, name):
 
 
 def test_a_category_page_that_fails_after_the_post(tmp_path):
-    corpus = Corpus.generate(size=40, seed=154)
+    # category/ stops being writable once the first categories have their
+    # page: the post of an article of a category met later is written, then
+    # its category page fails; the post must not stay without its line.
+    corpus = Corpus.generate(size=200, seed=154)
     output = tmp_path / "out"
-    output.mkdir()
-    (output / "category").write_text("a file where the folder should be")
+    (output / "category").mkdir(parents=True)
     with ReplicaServer(corpus) as replica:
-        broken = crawl(output, replica.url)
-        assert not list((output / "_posts").glob("*.md")), "no post stays without its JSON line"
-        assert not jsonl_codes(output)
-        (output / "category").unlink()
+        with immutable(output / "category", now=False) as freeze:
+            frozen = []
+
+            def once_a_category_page_is_written():
+                if not frozen and any((output / "category").glob("*.html")):
+                    frozen.append(freeze())
+
+            for code in corpus.records:
+                replica.before[f"/NewsData/GetNewsText.do?id={code}"] = once_a_category_page_is_written
+            broken = crawl(output, replica.url, "-s", "CONCURRENT_REQUESTS=1")
+            lines = set(jsonl_codes(output))
+            posts = {p.name[11:-3] for p in (output / "_posts").glob("*.md")}
         healthy = crawl(output, replica.url)
+    assert posts == lines, "no post stays without its JSON line"
     assert_failed_cleanly(broken, "category page")
     assert healthy.returncode == 0
     assert_written_exactly_once(output, corpus)
