@@ -177,7 +177,8 @@ SPIDER_MIDDLEWARES = {
 }
 # scrapy-splash's middlewares, dupefilter, cache storage and fingerprinter,
 # configured as its README says, but only when SPLASH_URL is set.
-ADDONS = {"newscrawler.addons.SplashAddon": 0}
+# Splash's, then the cluster's (with REDIS_URL), whose filter wins.
+ADDONS = {"newscrawler.addons.SplashAddon": 0, "newscrawler.cluster.addon.ClusterAddon": 10}
 # The project's commands (newscrawler/commands/): `scrapy crawl` that checks
 # its arguments at start and exits 1 when a run fails, `scrapy parse` that
 # picks the callback by the URL, `scrapy check` that starts the replica it
@@ -262,6 +263,24 @@ SPLASH_RETRIES = 2
 # cost every article its retries and an ERROR line. 0: never.
 SPLASH_BREAKER_FAILURES = 3
 SPLASH_RETRY_AFTER = 30
+
+# --- Many machines (scrapy-redis; README, "Many machines") --------------
+# A Redis shared by every worker of the crawl (redis://host:6379/0). None:
+# one machine, the SQLite store. Set, a `scrapy crawl category` is a worker
+# of the run (newscrawler/cluster/) and `scrapy crawl writer` the one
+# process that writes the site.
+REDIS_URL = None
+# The run the worker joins: the workers started for one crawl must share
+# it (the scheduler gives one per tick). None: the run Redis calls current,
+# or a new one; a run is over once its workers have left.
+CLUSTER_RUN = None
+# Seconds the run's queue stays empty, and every worker idle, before the
+# workers leave (the writer too, once no worker is left). Long enough for
+# a busy worker's next listing page to reach the queue; 10 by default.
+CLUSTER_IDLE_CLOSE = 10
+# Connection of scrapy-redis's own helpers (the scheduler uses ours, with
+# the same timeouts): a Redis that does not answer fails the run in 10 s.
+REDIS_PARAMS = {"socket_timeout": 10, "socket_connect_timeout": 10}
 
 # --- Feeds (-o/-O, FEEDS, Scrapyd's items_dir) ---------------------------
 # UTF-8, not \u-escaped, and the fields in items.jsonl's order (CSV columns

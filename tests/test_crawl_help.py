@@ -53,7 +53,7 @@ def test_help_names_the_settings_and_the_exit_statuses(crawl_help):
 def test_a_wrong_spider_name_is_one_line(tmp_path):
     proc = scrapy("crawl", "categroy", "-s", f"OUTPUT_DIR={tmp_path / 'out'}")
     assert proc.returncode == 2
-    assert proc.stderr == "scrapy: error: no spider named 'categroy': the spiders are category, rolling, webapi\n"
+    assert proc.stderr == "scrapy: error: no spider named 'categroy': the spiders are category, rolling, webapi, writer\n"
     assert proc.stdout == ""
 
 

@@ -63,7 +63,7 @@ def test_every_callback_has_contracts():
 def test_a_wrong_spider_name_is_one_line():
     proc = scrapy_check("categroy")
     assert (proc.returncode, proc.stderr) == (
-        2, "scrapy: error: no spider named 'categroy': the spiders are category, rolling, webapi\n")
+        2, "scrapy: error: no spider named 'categroy': the spiders are category, rolling, webapi, writer\n")
 
 
 def test_the_saved_render_is_what_splash_renders(tmp_path):

@@ -26,6 +26,7 @@ COMMON_SETTINGS = {
     "RECHECK_REJECTED_AFTER": "seconds before a dropped article is fetched again",
     "RUN_SUMMARY_FILE": "JSON file that receives the run's summary",
     "ARCHIVE_AFTER_DAYS": "move posts older than this to old_post/ (None: never)",
+    "REDIS_URL": "crawl on many workers sharing this Redis; `scrapy crawl writer` writes the site",
     "PUBLISH_GIT": "commit (and push) the run's posts into OUTPUT_DIR's git checkout",
     "LOG_LEVEL": "DEBUG also logs every request and item",
     "LOG_FILE": "write the log here instead of stderr",

@@ -107,4 +107,21 @@ def usage_problem(spidercls, spargs: dict, settings) -> str | None:
     (None when nothing is)."""
     check = getattr(spidercls, "argument_problem", None)
     return ((check(spargs) if check else None) or base_url_problem(spargs, settings)
-            or output_problem(settings) or feed_problem(settings))
+            or output_problem(settings) or feed_problem(settings) or cluster_problem(spidercls, settings))
+
+
+def cluster_problem(spidercls, settings) -> str | None:
+    """Many workers (``REDIS_URL``): Redis answers, the store is the same
+    Redis, and the spider's own needs (the writer's lock)."""
+    if url := settings.get("REDIS_URL"):
+        from newscrawler.cluster.run import redis_client
+        try:
+            redis_client(url).ping()
+        except Exception as exc:  # redis.RedisError, and a URL it cannot parse
+            return f"REDIS_URL {url}: Redis does not answer ({exc})"
+        store = settings.get("DEDUPE_STORE_URI")
+        if store and not store.startswith(("redis://", "rediss://", "unix://")):
+            return (f"DEDUPE_STORE_URI {store} with REDIS_URL: workers on other machines cannot share it; "
+                    "leave DEDUPE_STORE_URI unset (the store is then REDIS_URL's Redis)")
+    check = getattr(spidercls, "settings_problem", None)
+    return check(settings) if check else None

@@ -85,10 +85,17 @@ def index_problems(stats: dict) -> list[str]:
     return ["the category index lists no category"] if stats.get("newscrawler/index/empty") else []
 
 
+# Set by a process that reads the source only if its run gives it pages:
+# a worker of a run another worker seeded, the writer (newscrawler.cluster).
+NOT_SEEDING_STAT = "newscrawler/cluster/not_seeding"
+
+
 def source_problems(stats: dict) -> list[str]:
     """A run that finished without reading one page of the source (a
     listing, the index, a feed): a JOBDIR of a job that already ended, whose
     seen requests filter everything, looks like that."""
+    if stats.get(NOT_SEEDING_STAT):
+        return []  # a worker of a run another seeded, or the writer: it need not read the source
     if stats.get("finish_reason") != "finished" or stats.get(SOURCE_PAGES_STAT) or given_up_problems(stats):
         return []  # read something, or says why it did not
     return ["the run read no page of the source (with -s JOBDIR: that job has ended or its queue is broken; "

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from scrapy import signals
 
-from newscrawler.extensions.health import FAILED_STAT
+from newscrawler.extensions.health import FAILED_STAT, SOURCE_PAGES_STAT
 from newscrawler.files import atomic_write
 from newscrawler.outcomes import drops_by_reason
 
@@ -20,6 +20,9 @@ def summarize(stats: dict, output_dir: str) -> dict:
         # removed again, and does not count.
         "written": stats.get("newscrawler/ledger/done", 0),
         "not_written": stats.get("newscrawler/write/failed", 0),
+        # A worker of many (REDIS_URL) hands its articles to the writer.
+        "handed_off": stats.get("newscrawler/handoff/sent", 0),
+        "source_pages": stats.get(SOURCE_PAGES_STAT, 0),
         "skipped_known": stats.get("newscrawler/listing/known_skipped", 0),
         "skipped_duplicate": stats.get("newscrawler/dedupe/duplicate", 0),
         "dropped": sum(dropped.values()),

@@ -9,7 +9,7 @@ from scrapy.exceptions import DropItem
 
 from newscrawler.outcomes import ArticleNotWritten, RejectedArticle
 from newscrawler.recovery import settle_stale_claims, undo
-from newscrawler.store import StoreError, open_store
+from newscrawler.store import HANDED_OFF, StoreError, open_store
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +62,9 @@ class DedupePipeline:
     def process_item(self, item, spider):
         # The spider usually claimed the code before fetching it.
         try:
-            claimed = self.store.holds(item.info_code) or self.store.claim(item.info_code)
+            # The writer of many workers takes it over from the stream.
+            claimed = (self.store.holds(item.info_code) or self.store.adopt(item.info_code, HANDED_OFF)
+                       or self.store.claim(item.info_code))
         except StoreError as exc:
             raise ArticleNotWritten(str(exc), kind="store", environment=True) from None
         if claimed:

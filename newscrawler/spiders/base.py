@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
+import redis
 import scrapy
 from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.exceptions import CloseSpider
@@ -13,6 +14,9 @@ from scrapy_splash import SplashRequest
 from twisted.internet.defer import CancelledError
 
 from newscrawler.breaker import Breaker
+from newscrawler.cluster.claims import CLAIM_OWNER, ClaimLost
+from newscrawler.cluster.run import ClusterRun
+from newscrawler.extensions.health import NOT_SEEDING_STAT
 from newscrawler.logformatter import short_repr
 from newscrawler.pages.article import (
     ArticleNotFound,
@@ -163,6 +167,8 @@ class ArticleSpider(scrapy.Spider):
         return self.crawler.stats
 
     def start_requests(self):
+        if not self.seeds_run():
+            return
         if self.splash_url:
             # Ask Splash first: if it is down, stop with a clear error
             # instead of crawling empty pages.
@@ -175,6 +181,22 @@ class ArticleSpider(scrapy.Spider):
             )
         else:
             yield from self.site_requests()
+
+    def seeds_run(self) -> bool:
+        """Whether this process makes the crawl's first requests: always,
+        but on many workers (``REDIS_URL``) only the first of the run."""
+        try:
+            run = ClusterRun.of(self.crawler)
+            if run is None or run.seeds():
+                return True
+        except redis.RedisError as exc:
+            logger.error("Stopping the run: Redis at %s fails (%s)", self.crawler.settings["REDIS_URL"], exc)
+            self.crawler.stats.set_value("newscrawler/cluster/redis_failed", 1)
+            self.crawler.engine.close_spider(self, "redis_unavailable")
+            return False
+        self.stats.set_value(NOT_SEEDING_STAT, 1)
+        logger.info("Run %s was started by another worker: taking requests from its queue", run.run_id)
+        return False
 
     def splash_ready(self, response):
         """Splash answered its ping: the crawl's first requests follow.
@@ -280,7 +302,7 @@ class ArticleSpider(scrapy.Spider):
             self.parse_article,
             cb_kwargs={"entry": entry, "listing_media": listing_media},
             errback=self.article_failed,
-            meta={"handle_httpstatus_list": [404]},
+            meta={"handle_httpstatus_list": [404], CLAIM_OWNER: self.seen.owner},
             priority=ARTICLE_PRIORITY,
             dont_filter=True,
         )
@@ -294,7 +316,7 @@ class ArticleSpider(scrapy.Spider):
             cb_kwargs={"entry": entry, "listing_media": listing_media},
             errback=self.splash_failed,
             # Retried by splash_failed, not by Scrapy: none once Splash is down.
-            meta={"max_retry_times": self.splash_retries, "dont_retry": True},
+            meta={"max_retry_times": self.splash_retries, "dont_retry": True, CLAIM_OWNER: self.seen.owner},
             priority=ARTICLE_PRIORITY,
             dont_filter=True,
         )
@@ -357,6 +379,8 @@ class ArticleSpider(scrapy.Spider):
             yield item
 
     def splash_failed(self, failure):
+        if failure.check(ClaimLost):
+            return
         request, kwargs = failure.request, failure.request.cb_kwargs
         if self.splash_breaker.failed():
             self.stats.inc_value("newscrawler/splash/outages")
@@ -443,6 +467,8 @@ class ArticleSpider(scrapy.Spider):
                      failure.request.url, failure.getErrorMessage())
 
     def article_failed(self, failure):
+        if failure.check(ClaimLost):
+            return None
         code = failure.request.cb_kwargs["entry"].info_code
         # An answer that will be the same next time: a drop with a reason,
         # not a page given up and fetched again every run. (A redirect off

@@ -46,10 +46,13 @@ class CategorySpider(ArticleSpider):
         else:
             yield scrapy.Request(f"{self.base_url}/category/", self.parse_index, errback=self.listing_failed)
 
-    def listing_request(self, url: str, cid: str, page: int) -> scrapy.Request:
+    def listing_request(self, url: str, cid: str, page: int, walk: Walk | None = None) -> scrapy.Request:
         # Not filtered as a duplicate: a next link that leads back to a page
         # already read must reach the walk, which counts repeats and ends.
-        return scrapy.Request(url, self.parse_listing, cb_kwargs={"cid": cid, "page": page},
+        # The walk goes with the request: with many workers, the next page
+        # may be read by another one.
+        cb_kwargs = {"cid": cid, "page": page} | ({"walk": walk} if walk is not None else {})
+        return scrapy.Request(url, self.parse_listing, cb_kwargs=cb_kwargs,
                               errback=self.listing_failed, dont_filter=True)
 
     def parse_index(self, response):
@@ -72,7 +75,7 @@ class CategorySpider(ArticleSpider):
                 walked.add(link.cid)  # one walk per category, however often it is listed
                 yield self.listing_request(link.url, link.cid, 1)
 
-    def parse_listing(self, response, cid=None, page=None):
+    def parse_listing(self, response, cid=None, page=None, walk=None):
         """A listing page: its articles that no run wrote, then its next page.
         Without `cid` and `page` (`scrapy parse`, contracts), those of the URL.
 
@@ -87,7 +90,9 @@ class CategorySpider(ArticleSpider):
         self.stats.inc_value(SOURCE_PAGES_STAT)
         self.stats.inc_value("newscrawler/listing/pages")
         self.stats.inc_value(CATEGORY_STAT.format(cid=cid), len(page.entries))
-        walk = self.walks.get(cid) or self.start_walk(cid)
+        if walk is None:
+            walk = self.walks.get(cid) or self.start_walk(cid)
+        self.walks[cid] = walk
         if number != 1 and not walk.pages:
             walk.broken = True  # a walk that did not start at the first page records no watermark
         if walk.end or (number == 1 and walk.pages):  # a second walk of one category: not followed
@@ -108,7 +113,7 @@ class CategorySpider(ArticleSpider):
         end = walk.next_step(response.url, [e.info_code for e in page.entries], new, next_url,
                              max_pages=max_pages, incremental=incremental)
         if end is None:
-            yield self.listing_request(next_url, cid, number + 1)
+            yield self.listing_request(next_url, cid, number + 1, walk)
         elif end == WATERMARK:
             self.stats.inc_value("newscrawler/listing/stopped_early")
         elif end == REPEAT:
@@ -123,6 +128,7 @@ class CategorySpider(ArticleSpider):
     def start_walk(self, cid: str) -> Walk:
         key = self.walk_key(cid)
         try:
+            self.complete_deferred_walk(key)
             watermark = self.seen.walk_markers(key) or []
             full_at = self.seen.last_full_walk(key)
         except StoreError as exc:
@@ -147,17 +153,37 @@ class CategorySpider(ArticleSpider):
         if len(walk.unsettled) > PRUNE_AT:
             walk.prune(self.seen.states(walk.unsettled))
 
+    def complete_deferred_walk(self, key: str) -> None:
+        """A walk that ended with articles still being written (by the
+        writer, with many workers) is complete once they all are."""
+        if (deferred := self.seen.deferred_walk(key)) is None:
+            return
+        markers, full, codes = deferred
+        states = self.seen.states(codes) if codes else {}
+        if all(states.get(code) in SETTLED for code in codes):
+            self.seen.complete_walk(key, markers, full=full)
+            self.stats.inc_value("newscrawler/walk/complete")
+            logger.info("The last walk of %s is complete now that its articles are written", key)
+
     def record_walks(self) -> None:
+        """At the end of the run: record each walk that ended here and is
+        complete; one that ended with articles not settled yet is deferred
+        (`complete_deferred_walk`)."""
+        cluster = bool(self.crawler.settings.get("REDIS_URL"))
         unsettled = set().union(*(walk.unsettled for walk in self.walks.values()))
         states = self.seen.states(unsettled) if unsettled else {}
         for cid, walk in sorted(self.walks.items()):
             if walk.complete(states) and walk.first_page:
                 self.seen.complete_walk(walk.key, walk.first_page, full=walk.full)
                 self.stats.inc_value("newscrawler/walk/complete")
-            else:
-                self.stats.inc_value("newscrawler/walk/incomplete")
-                left = sum(states.get(code) not in SETTLED for code in walk.unsettled)
-                why = (f"{left} listed article(s) not written" if walk.end and not walk.broken
-                       else "it did not reach its end")
-                logger.info("The walk of category %s is not complete (%s): the next run walks down to its "
-                            "last complete walk again", cid, why)
+                continue
+            if walk.end is None and cluster:
+                continue  # its next page went to the shared queue: another worker's now
+            self.stats.inc_value("newscrawler/walk/incomplete")
+            left = [code for code in walk.unsettled if states.get(code) not in SETTLED]
+            ended = walk.end and not walk.broken
+            if ended and walk.first_page:
+                self.seen.defer_walk(walk.key, walk.first_page, walk.full, left)
+            why = f"{len(left)} listed article(s) not written" if ended else "it did not reach its end"
+            logger.info("The walk of category %s is not complete (%s): the next run walks down to its "
+                        "last complete walk again, unless they are written by then", cid, why)

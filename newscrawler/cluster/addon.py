@@ -1,0 +1,34 @@
+"""The settings of a crawl on many workers."""
+
+# On a worker, the pipelines that write files give way to the hand-off.
+FILE_PIPELINES = (
+    "newscrawler.pipelines.posts.MarkdownPostPipeline",
+    "newscrawler.pipelines.category_pages.CategoryPagePipeline",
+    "newscrawler.pipelines.jsonl.JsonLinesPipeline",
+    "newscrawler.pipelines.ledger.LedgerPipeline",
+)
+
+
+class ClusterAddon:
+    """With ``REDIS_URL`` set: the store is that Redis (unless
+    ``DEDUPE_STORE_URI`` names another); a crawl worker takes its requests
+    from the run's shared queue through scrapy-redis, with the run's
+    filter (also with Splash, whose add-on sets its own: this one comes
+    after it), hands its items to the writer instead of writing files, and
+    stays while the run has work. The writer (``CLUSTER_ROLE=write``, its
+    spider's setting) keeps the file pipelines."""
+
+    def update_settings(self, settings):
+        url = settings.get("REDIS_URL")
+        if not url:
+            return
+        if not settings.get("DEDUPE_STORE_URI"):
+            settings.set("DEDUPE_STORE_URI", url, priority=settings.getpriority("DEDUPE_STORE_URI") or "addon")
+        if settings.get("CLUSTER_ROLE") == "write":
+            return
+        settings.set("SCHEDULER", "newscrawler.cluster.scheduler.ClusterScheduler", priority="addon")
+        settings.set("DUPEFILTER_CLASS", "newscrawler.cluster.scheduler.RunDupeFilter", priority="addon")
+        settings["ITEM_PIPELINES"].update({**dict.fromkeys(FILE_PIPELINES),
+                                           "newscrawler.pipelines.handoff.HandOffPipeline": 300})
+        settings["DOWNLOADER_MIDDLEWARES"].update({"newscrawler.cluster.claims.ClaimTransferMiddleware": 5})
+        settings["EXTENSIONS"].update({"newscrawler.cluster.workers.WorkerPresence": 50})

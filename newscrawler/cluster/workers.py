@@ -1,0 +1,83 @@
+"""A worker's presence in its run, and when it leaves."""
+
+import logging
+import time
+
+import redis
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider, NotConfigured
+from twisted.internet import task
+
+from newscrawler.cluster.run import ClusterRun
+
+logger = logging.getLogger(__name__)
+
+# Seconds between two "alive, busy or idle" marks of a worker; a mark
+# lapses after three of them (a killed worker stops counting at once).
+TOUCH_EVERY = 1.0
+
+
+class WorkerPresence:
+    """Keeps the worker from closing while the run has work: Scrapy would
+    close it as soon as the shared queue is empty, though another worker,
+    busy with a listing page, is about to queue its next page. The worker
+    leaves once the queue has been empty and every worker of the run idle
+    for ``CLUSTER_IDLE_CLOSE`` seconds."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.run = ClusterRun.of(crawler)
+        self.idle_since: float | None = None
+        self.loop: task.LoopingCall | None = None
+        self.failures = 0
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        if not crawler.settings.get("REDIS_URL") or crawler.settings.get("CLUSTER_ROLE") == "write":
+            raise NotConfigured
+        extension = cls(crawler)
+        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(extension.spider_idle, signal=signals.spider_idle)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
+
+    def spider_opened(self, spider):
+        logger.info("Worker %s in run %s (queue %s)", self.run.token, self.run.run_id, self.run.queue_key)
+        self.crawler.stats.set_value("newscrawler/cluster/run", self.run.run_id)
+        self.loop = task.LoopingCall(self.touch)
+        self.loop.start(TOUCH_EVERY, now=True)
+
+    def touch(self) -> None:
+        engine = self.crawler.engine
+        try:
+            busy = engine is not None and engine.spider is not None and not engine.spider_is_idle()
+            self.run.touch(busy, TOUCH_EVERY * 3)
+        except redis.RedisError:
+            self.failures += 1  # the scheduler reports Redis failing and stops the run
+        except RuntimeError:
+            pass  # the engine is closing
+
+    def spider_idle(self, spider):
+        try:
+            waiting = self.run.queued() or self.run.others_busy()
+        except redis.RedisError:
+            return  # the scheduler stops the run
+        now = time.monotonic()
+        if waiting:
+            self.idle_since = None
+            raise DontCloseSpider
+        if self.idle_since is None:
+            self.idle_since = now
+        if now - self.idle_since < self.run.idle_close:
+            raise DontCloseSpider
+
+    def spider_closed(self, spider, reason):
+        if self.loop is not None and self.loop.running:
+            self.loop.stop()
+        try:
+            if reason == "finished":
+                self.run.leave()
+            else:
+                self.run.server.delete(self.run.key(f"worker:{self.run.token}"))
+        except redis.RedisError as exc:
+            logger.warning("Could not leave run %s in Redis (%s): the mark lapses by itself", self.run.run_id, exc)

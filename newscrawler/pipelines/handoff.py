@@ -1,0 +1,47 @@
+"""Hand each article, with its claim, to the writer (many workers)."""
+
+import logging
+import pickle
+
+from newscrawler.outcomes import ArticleNotWritten
+from newscrawler.store import StoreError, open_store
+
+logger = logging.getLogger(__name__)
+
+
+def stream_key(settings) -> str:
+    """The Redis Stream the workers fill and the writer reads."""
+    return f"{settings.get('REDIS_NAMESPACE') or 'newscrawler'}:items"
+
+
+class HandOffPipeline:
+    """Instead of the file pipelines on a worker (``REDIS_URL``): puts the
+    item on the writer's stream and gives its claim to the stream in one
+    atomic step, so that the article is either still this worker's (and
+    given back if the worker ends) or the writer's to write."""
+
+    def __init__(self, settings, stats):
+        self.settings = settings
+        self.stats = stats
+        self.stream = stream_key(settings)
+        self.store = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.settings, crawler.stats)
+
+    def open_spider(self, spider):
+        self.store = open_store(self.settings)
+
+    def close_spider(self, spider):
+        self.store.close()
+
+    def process_item(self, item, spider):
+        try:
+            handed = self.store.hand_off(item.info_code, pickle.dumps(item, protocol=5), self.stream)
+        except StoreError as exc:
+            raise ArticleNotWritten(str(exc), kind="store", environment=True) from None
+        if not handed:
+            raise ArticleNotWritten(f"the claim of {item.info_code} is no longer this worker's", kind="claim_lost")
+        self.stats.inc_value("newscrawler/handoff/sent")
+        return item

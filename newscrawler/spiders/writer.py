@@ -1,0 +1,106 @@
+"""The writer of a site crawled by many workers (``REDIS_URL``)."""
+
+import logging
+import time
+
+import redis
+import scrapy
+from scrapy import signals
+from twisted.internet import threads
+
+from newscrawler import leases
+from newscrawler.cluster.run import redis_client
+from newscrawler.cluster.stream import ItemStream
+from newscrawler.extensions.health import NOT_SEEDING_STAT
+from newscrawler.cluster.writerlock import hold_writer_lock, release_writer_lock
+from newscrawler.pipelines.handoff import stream_key
+
+logger = logging.getLogger(__name__)
+
+
+class WriterSpider(scrapy.Spider):
+    """Reads the articles the workers hand off (a Redis Stream) and runs
+    them through the usual pipelines: posts, category pages, items.jsonl,
+    the ledger, into this machine's ``OUTPUT_DIR``. One writer per site
+    (a lock in Redis). Leaves once no worker has been alive and nothing
+    was read for ``CLUSTER_IDLE_CLOSE`` seconds; ``-a follow=1`` never
+    leaves (a service). An entry is acknowledged once its article is
+    written, dropped or given back; a killed writer's are read again by
+    the next one."""
+
+    name = "writer"
+    custom_settings = {"CLUSTER_ROLE": "write"}
+    ARGUMENTS = {"follow": ("1", "keep reading the stream when the workers are gone (a service)")}
+
+    @classmethod
+    def settings_problem(cls, settings) -> str | None:
+        if not settings.get("REDIS_URL"):
+            return "the writer reads what the workers hand off: set REDIS_URL (and run workers with it)"
+        return hold_writer_lock(settings["REDIS_URL"], settings.get("REDIS_NAMESPACE") or "newscrawler",
+                                settings.getfloat("CLUSTER_HEARTBEAT_TTL", 30))
+
+    def __init__(self, follow="0", base_url=None, **kwargs):
+        super().__init__(**kwargs)
+        self.follow = str(follow) not in ("0", "false", "no", "")
+        self.in_flight: dict[str, list[str]] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        if problem := cls.settings_problem(settings):  # started without `scrapy crawl`
+            raise RuntimeError(problem)
+        spider.namespace = settings.get("REDIS_NAMESPACE") or "newscrawler"
+        spider.idle_close = settings.getfloat("CLUSTER_IDLE_CLOSE")
+        spider.stream = ItemStream(redis_client(settings["REDIS_URL"]), stream_key(settings),
+                                   f"write/{leases.process_token()}")
+        for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
+            crawler.signals.connect(spider.settled, signal=signal)
+        crawler.signals.connect(spider.closed_writer, signal=signals.spider_closed)
+        return spider
+
+    async def start(self):
+        self.crawler.stats.set_value(NOT_SEEDING_STAT, 1)
+        try:
+            await threads.deferToThread(self.stream.create_group)
+            for entry in await threads.deferToThread(self.stream.reclaim):
+                self.crawler.stats.inc_value("newscrawler/writer/reclaimed")
+                yield self.take(*entry)
+            quiet_since = time.monotonic()
+            while True:
+                entries = await threads.deferToThread(self.stream.read, 1000)
+                for entry in entries:
+                    yield self.take(*entry)
+                if entries or self.in_flight:
+                    quiet_since = time.monotonic()
+                elif not self.follow and time.monotonic() - quiet_since > self.idle_close:
+                    if not await threads.deferToThread(self.stream.workers_alive, self.namespace):
+                        return
+                    quiet_since = time.monotonic()
+        except redis.RedisError as exc:
+            logger.error("Stopping the writer: Redis at %s fails (%s); what it read and did not write is "
+                         "read again by the next writer", self.settings["REDIS_URL"], exc)
+            self.crawler.stats.set_value("newscrawler/cluster/redis_failed", 1)
+            self.crawler.engine.close_spider(self, "redis_unavailable")
+
+    def take(self, entry_id: str, item):
+        self.crawler.stats.inc_value("newscrawler/writer/read")
+        self.in_flight.setdefault(item.info_code, []).append(entry_id)
+        return item
+
+    def settled(self, item, *args, **kwargs):
+        """The article is written, dropped or given back: its entry is done."""
+        ids = self.in_flight.get(getattr(item, "info_code", None))
+        if not ids:
+            return
+        entry_id = ids.pop(0)
+        if not ids:
+            del self.in_flight[item.info_code]
+        try:
+            self.stream.ack(entry_id)
+        except redis.RedisError as exc:
+            logger.warning("Could not acknowledge %s (%s): the next writer reads it again and finds it written",
+                           entry_id, exc)
+
+    def closed_writer(self, spider, reason):
+        release_writer_lock()

@@ -1,0 +1,142 @@
+"""Many workers on one real Redis (scrapy-redis), one writer, the replica
+over a real socket: every article once, whatever is killed."""
+
+import re
+from collections import Counter
+
+import pytest
+
+from newscrawler.cluster.localredis import LocalRedis
+from newscrawler.replica import Corpus, ReplicaServer
+from newscrawler.replica.server import Faults
+from tests.cluster import Cluster, redis_missing
+
+pytestmark = pytest.mark.skipif(bool(redis_missing()), reason=redis_missing() or "")
+
+TEXT = "/NewsData/GetNewsText.do"
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    with LocalRedis(tmp_path / "redis") as server:
+        yield server
+
+
+@pytest.fixture
+def corpus():
+    return Corpus.generate(size=120, seed=3)
+
+
+@pytest.fixture
+def replica(corpus):
+    # A little latency: the work spreads over the workers as over a real source.
+    with ReplicaServer(corpus, faults=Faults(latency=0.02)) as server:
+        yield server
+
+
+def text_fetches(replica) -> Counter:
+    return Counter({path: n for path, n in replica._attempts.items() if path.startswith(TEXT)})
+
+
+def assert_every_article_once(cluster: Cluster, corpus) -> None:
+    expected = {r.info_code for r in corpus.writable()}
+    lines = [line["info_code"] for line in cluster.lines()]
+    assert sorted(lines) == sorted(expected), "items.jsonl: each article once"
+    posts = cluster.posts()
+    assert len(posts) == len(expected), "one post per article"
+    codes_in_posts = Counter(re.search(r"infoCode=([A-Za-z0-9_-]+)", p.read_text(encoding="utf-8")).group(1)
+                             for p in posts)
+    assert set(codes_in_posts) == expected and max(codes_in_posts.values()) == 1
+    assert expected <= cluster.done_codes()
+
+
+def test_three_workers_write_every_article_once_and_split_the_work(tmp_path, redis_server, replica, corpus):
+    cluster = Cluster(tmp_path, redis_server, replica.url)
+    cluster.start("writer", spider="writer")
+    for n in range(3):
+        cluster.start(f"worker-{n}")
+    codes = cluster.wait()
+    assert all(code == 0 for code in codes.values()), {n: cluster.log(n)[-3000:] for n in codes}
+    for name in codes:
+        assert "Traceback" not in cluster.log(name), cluster.log(name)
+    assert_every_article_once(cluster, corpus)
+    handed = {n: cluster.summary(f"worker-{n}")["handed_off"] for n in range(3)}
+    assert sum(handed.values()) == len(corpus.writable())
+    assert all(handed.values()), f"every worker wrote some articles: {handed}"
+    assert max(text_fetches(replica).values()) == 1, "no article fetched twice"
+    assert cluster.summary("writer")["written"] == len(corpus.writable())
+    assert cluster.stream_length() == 0
+
+    # Nothing new: one listing page per category, nothing fetched.
+    before = dict(replica.hits)
+    cluster.new_run()
+    cluster.start("writer", spider="writer")
+    for n in range(2):
+        cluster.start(f"worker-{n}")
+    assert set(cluster.wait().values()) == {0}
+    assert replica.hits["listing"] - before["listing"] == len(corpus.categories)
+    assert replica.hits["text"] == before["text"]
+    assert_every_article_once(cluster, corpus)
+
+
+def test_a_worker_killed_mid_run_costs_nothing(tmp_path, redis_server, replica, corpus):
+    cluster = Cluster(tmp_path, redis_server, replica.url)
+    cluster.start("writer", spider="writer")
+    for n in range(3):
+        cluster.start(f"worker-{n}")
+    cluster.wait_for_lines(15)
+    cluster.kill("worker-1")
+    codes = cluster.wait()
+    assert codes["worker-0"] == codes["worker-2"] == 0, cluster.log("worker-0")[-3000:]
+    assert codes["writer"] == 0, cluster.log("writer")[-3000:]
+    # The next run: the killed worker's claims lapsed with its heartbeat.
+    cluster.new_run()
+    cluster.start("writer", spider="writer")
+    for n in range(2):
+        cluster.start(f"worker-{n}")
+    codes = cluster.wait()
+    assert set(codes.values()) == {0}, {n: cluster.log(n)[-3000:] for n in codes}
+    assert_every_article_once(cluster, corpus)
+
+
+def test_the_writer_killed_mid_run_costs_nothing(tmp_path, redis_server, replica, corpus):
+    cluster = Cluster(tmp_path, redis_server, replica.url)
+    cluster.start("writer", spider="writer")
+    for n in range(3):
+        cluster.start(f"worker-{n}")
+    cluster.wait_for_lines(15)
+    cluster.kill("writer")
+    codes = cluster.wait()
+    assert all(codes[f"worker-{n}"] == 0 for n in range(3)), codes
+    # The next run's writer reads again what the killed one read and did
+    # not finish; what it half wrote is settled first.
+    cluster.new_run()
+    cluster.start("writer", spider="writer")
+    for n in range(2):
+        cluster.start(f"worker-{n}")
+    codes = cluster.wait()
+    assert set(codes.values()) == {0}, {n: cluster.log(n)[-3000:] for n in codes}
+    assert_every_article_once(cluster, corpus)
+
+
+def test_redis_stopped_mid_run_fails_in_one_line_and_the_next_run_completes(tmp_path, redis_server, replica, corpus):
+    cluster = Cluster(tmp_path, redis_server, replica.url)
+    cluster.start("writer", spider="writer")
+    for n in range(2):
+        cluster.start(f"worker-{n}")
+    cluster.wait_for_lines(10)
+    redis_server.stop()
+    codes = cluster.wait()
+    assert codes["worker-0"] == codes["worker-1"] == 1, codes
+    for name in codes:
+        log = cluster.log(name)
+        assert "Traceback" not in log, log[-5000:]
+        assert re.search(r"ERROR: Stopping the (run|writer): Redis at redis://127\.0\.0\.1:\d+/0 fails", log), log[-3000:]
+    redis_server.start()  # same port, same append-only file: the claims are back
+    cluster.new_run()
+    cluster.start("writer", spider="writer")
+    for n in range(2):
+        cluster.start(f"worker-{n}")
+    codes = cluster.wait()
+    assert set(codes.values()) == {0}, {n: cluster.log(n)[-3000:] for n in codes}
+    assert_every_article_once(cluster, corpus)
