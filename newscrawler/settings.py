@@ -28,8 +28,20 @@ MEDIA_SLUGS = {}
 ROLLING_MEDIA = "东财滚动"
 ROLLING_CATEGORY = "emnews"
 # Dedupe store shared by every run and process writing one OUTPUT_DIR.
-# None: sqlite:///OUTPUT_DIR/dedupe.sqlite3.
+# None: sqlite:///OUTPUT_DIR/dedupe.sqlite3. redis://, rediss:// or unix://
+# URIs: one Redis shared by workers on several hosts (no shared disk needed).
 DEDUPE_STORE_URI = None
+# With a Redis store: this process's role, "crawl" (a worker) or "write"
+# (the one process writing the files). Default "crawl": a process settles
+# only the stale claims of its own role, and only the writer has the files.
+CLUSTER_ROLE = "crawl"
+# With a Redis store: the prefix of its keys. Default "newscrawler"; give
+# each site sharing one Redis a name of its own.
+REDIS_NAMESPACE = "newscrawler"
+# With a Redis store: seconds a process's heartbeat lasts (renewed every
+# third of it). Default 30: a killed process's claims are stale within 30 s,
+# and a Redis hiccup shorter than that is no death.
+CLUSTER_HEARTBEAT_TTL = 30
 # Move posts older than this many days from _posts/ to old_post/ at the end
 # of each run. None: never (the old system kept 3 days in _posts/).
 ARCHIVE_AFTER_DAYS = None

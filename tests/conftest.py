@@ -22,3 +22,7 @@ def pytest_runtest_makereport(item, call):
         report.outcome = "failed"
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
         report.longrepr = f"skipped, but NEWSCRAWLER_NO_SKIP=1 forbids skips: {reason}"
+
+
+# A real redis-server: fixtures `redis_server` and `own_redis_server`.
+pytest_plugins = ["tests.redisserver"]

@@ -4,6 +4,9 @@ from typing import Protocol
 
 # Claim states.
 PENDING, DONE, REJECTED = "pending", "done", "rejected"
+# Owner of a pending claim whose article went to the writer's stream
+# (`SeenStore.hand_off`): no process holds it, and it is never stale.
+HANDED_OFF = "stream"
 
 
 class StoreError(Exception):
@@ -70,8 +73,16 @@ class SeenStore(Protocol):
         for too long)."""
 
     def adopt(self, info_code: str, owner: str) -> bool:
-        """Make a stale claim of `owner` this process's, to complete or
-        release it; False if another process adopted it first."""
+        """Make a pending claim of `owner` (a stale one, or `HANDED_OFF`)
+        this process's, to complete or release it; False if it is no longer
+        pending with `owner` (another process adopted it first)."""
+
+    def hand_off(self, info_code: str, payload: bytes, stream: str) -> bool:
+        """Pass this process's pending claim to the writer: append
+        ``code <info_code> item <payload>`` to the Redis stream `stream`
+        and make the claim `HANDED_OFF`'s, in one step; False (and nothing
+        appended) if the claim is not this process's. Only a Redis store
+        has streams: the others raise `StoreError`."""
 
     def walk_markers(self, key: str) -> list[str] | None:
         """The first listing page's codes of the last complete walk of the
@@ -82,7 +93,15 @@ class SeenStore(Protocol):
 
     def complete_walk(self, key: str, markers: list[str], full: bool = False) -> None:
         """Record a complete walk of the listing `key`, its markers, and
-        whether it was a full walk."""
+        whether it was a full walk; forget the walk of `key` deferred."""
+
+    def defer_walk(self, key: str, markers: list[str], full: bool, codes: list[str]) -> None:
+        """Remember a walk of the listing `key` that ended while some of
+        the `codes` it listed were not settled yet (replacing any deferred
+        before): `complete_walk` records it once they are."""
+
+    def deferred_walk(self, key: str) -> tuple[list[str], bool, list[str]] | None:
+        """(markers, full, codes) of the walk of `key` deferred, or None."""
 
     def done_codes(self) -> set[str]:
         """Every code marked done."""

@@ -25,6 +25,12 @@ CREATE TABLE IF NOT EXISTS walks (
     key TEXT PRIMARY KEY,
     completed_at REAL NOT NULL
 );
+CREATE TABLE IF NOT EXISTS deferred_walks (
+    key TEXT PRIMARY KEY,
+    markers TEXT NOT NULL,
+    full INTEGER NOT NULL,
+    codes TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS failures (
     info_code TEXT PRIMARY KEY,
     runs INTEGER NOT NULL,
@@ -245,12 +251,36 @@ class SQLiteSeenStore:
     @_translated
     def complete_walk(self, key: str, markers: list[str], full: bool = False) -> None:
         now = time.time()
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            self._db.execute(
+                "INSERT INTO walks (key, completed_at, markers, full_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (key) DO UPDATE SET completed_at = excluded.completed_at, markers = excluded.markers,"
+                " full_at = coalesce(excluded.full_at, walks.full_at)",
+                (key, now, json.dumps(list(markers)), now if full else None),
+            )
+            self._db.execute("DELETE FROM deferred_walks WHERE key = ?", (key,))
+            self._db.execute("COMMIT")
+        except BaseException:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            raise
+
+    @_translated
+    def defer_walk(self, key: str, markers: list[str], full: bool, codes: list[str]) -> None:
         self._db.execute(
-            "INSERT INTO walks (key, completed_at, markers, full_at) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT (key) DO UPDATE SET completed_at = excluded.completed_at, markers = excluded.markers,"
-            " full_at = coalesce(excluded.full_at, walks.full_at)",
-            (key, now, json.dumps(list(markers)), now if full else None),
+            "INSERT OR REPLACE INTO deferred_walks (key, markers, full, codes) VALUES (?, ?, ?, ?)",
+            (key, json.dumps(list(markers)), int(bool(full)), json.dumps(list(codes))),
         )
+
+    @_translated
+    def deferred_walk(self, key: str) -> tuple[list[str], bool, list[str]] | None:
+        row = self._db.execute("SELECT markers, full, codes FROM deferred_walks WHERE key = ?", (key,)).fetchone()
+        return (json.loads(row[0]), bool(row[1]), json.loads(row[2])) if row else None
+
+    def hand_off(self, info_code: str, payload: bytes, stream: str) -> bool:
+        raise StoreError(f"dedupe store {self.path}: handing articles off to a writer"
+                         " needs a Redis store (DEDUPE_STORE_URI=redis://...)")
 
     @_translated
     def done_codes(self) -> set[str]:
