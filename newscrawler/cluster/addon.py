@@ -10,8 +10,8 @@ FILE_PIPELINES = (
 
 
 class ClusterAddon:
-    """With ``REDIS_URL`` set: the store is that Redis (unless
-    ``DEDUPE_STORE_URI`` names another); a crawl worker takes its requests
+    """With ``REDIS_URL`` set (the store is then that Redis: see
+    `newscrawler.store.store_uri`), a crawl worker takes its requests
     from the run's shared queue through scrapy-redis, with the run's
     filter (also with Splash, whose add-on sets its own: this one comes
     after it), hands its items to the writer instead of writing files, and
@@ -22,8 +22,6 @@ class ClusterAddon:
         url = settings.get("REDIS_URL")
         if not url:
             return
-        if not settings.get("DEDUPE_STORE_URI"):
-            settings.set("DEDUPE_STORE_URI", url, priority=settings.getpriority("DEDUPE_STORE_URI") or "addon")
         if settings.get("CLUSTER_ROLE") == "write":
             return
         settings.set("SCHEDULER", "newscrawler.cluster.scheduler.ClusterScheduler", priority="addon")

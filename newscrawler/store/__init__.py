@@ -10,8 +10,9 @@ __all__ = ["DONE", "HANDED_OFF", "PENDING", "REJECTED", "SeenStore", "SQLiteSeen
 
 
 def store_uri(settings) -> str:
-    """``DEDUPE_STORE_URI``, or the SQLite file under ``OUTPUT_DIR``."""
-    uri = settings.get("DEDUPE_STORE_URI")
+    """``DEDUPE_STORE_URI``, or the Redis of ``REDIS_URL`` (many workers),
+    or the SQLite file under ``OUTPUT_DIR``."""
+    uri = settings.get("DEDUPE_STORE_URI") or settings.get("REDIS_URL")
     if uri:
         return uri
     return "sqlite:///" + str(Path(settings.get("OUTPUT_DIR", "output")).resolve() / "dedupe.sqlite3")
