@@ -129,7 +129,8 @@ def test_finished_runs_are_reported_per_node_and_pruned_to_what_scrapyd_lists(tm
     s.tick()
     assert caplog.text.count("Job same of category FAILED: no log") == 2 and "before" not in caplog.text
     saved = json.loads((tmp_path / "state").read_text())["nodes"]
-    assert saved["http://a:6800"]["reported"] == ["same"] and saved["http://b:6800"]["failing"] == {"category": "no log"}
+    assert saved["http://a:6800"]["reported"] == ["same"]
+    assert saved["http://b:6800"]["failing"] == {"category": "no log"}
 
 
 def test_a_state_file_of_the_one_scrapyd_scheduler_is_its_first_nodes(tmp_path):
