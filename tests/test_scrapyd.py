@@ -122,4 +122,5 @@ def test_once_reports_a_failed_run_once(scrapyd, tmp_path):
     text = log.read_text()
     assert text.count(" FAILED: ") == 1 and text.count(" FAILED again: ") == 1
     assert text.count("Scheduled job ") == 3
-    assert json.loads((tmp_path / "schedule.log.state").read_text())["failing"].startswith("1 page(s) given up")
+    state = json.loads((tmp_path / "schedule.log.state").read_text())["nodes"][scrapyd.url]
+    assert state["failing"]["category"].startswith("1 page(s) given up")
