@@ -37,7 +37,8 @@ def hold(folder: Path) -> str:
     """Take this process's lease in `folder` (kept until the process ends);
     return its token."""
     token = process_token()
-    leases = folder / LEASES
+    # One lease per folder, however it is named (relative, absolute).
+    leases = Path(os.path.realpath(folder)) / LEASES
     if leases not in _held:
         leases.mkdir(parents=True, exist_ok=True)
         fd = os.open(leases / token, os.O_RDWR | os.O_CREAT, 0o644)

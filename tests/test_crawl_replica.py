@@ -2,6 +2,7 @@
 
 import json
 import re
+import sys
 from datetime import datetime
 
 import pytest
@@ -113,3 +114,19 @@ def test_second_run_writes_nothing_and_fetches_no_article(first_run, replica):
 def test_not_found_article_is_remembered(first_run, corpus):
     gone = next(r for r in corpus.records.values() if r.defect == NOT_FOUND)
     assert f"{gone.info_code}.md" not in "".join(first_run.posts())
+
+
+def test_a_relative_output_dir_works(replica, corpus, tmp_path):
+    """`-s OUTPUT_DIR=out` from the working folder: the store and the
+    pipelines name that folder differently (relative, resolved), and one
+    process must still hold one lease in it (it locked itself out before)."""
+    import subprocess
+
+    from tests.crawling import ENV, REPO_ROOT
+    env = dict(ENV, PYTHONPATH=str(REPO_ROOT))
+    cmd = [sys.executable, "-m", "scrapy", "crawl", "category", "-a", f"base_url={replica.url}",
+           "-s", "OUTPUT_DIR=out", "-s", "LOG_LEVEL=WARNING"]
+    proc = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "Traceback" not in proc.stderr
+    assert len(list((tmp_path / "out" / "_posts").glob("*.md"))) == len(corpus.writable())

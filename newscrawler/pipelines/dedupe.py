@@ -57,7 +57,8 @@ class DedupePipeline:
             self.stats.set_value("newscrawler/dedupe/stale_released", released)
 
     def close_spider(self, spider):
-        self.store.close()
+        if self.store is not None:  # None: it failed to open, and said so
+            self.store.close()
 
     def process_item(self, item, spider):
         # The spider usually claimed the code before fetching it.

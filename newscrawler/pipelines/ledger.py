@@ -26,7 +26,8 @@ class LedgerPipeline:
         self.store = open_store(self.settings)
 
     def close_spider(self, spider):
-        self.store.close()
+        if self.store is not None:  # None: it failed to open, and said so
+            self.store.close()
 
     def process_item(self, item, spider):
         try:
