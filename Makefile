@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup run test clean replica splash splash-install site screenshots scrapyd scrapyd-conf deploy schedule bench bench-full
+.PHONY: setup run test cluster clean replica splash splash-install site screenshots scrapyd scrapyd-conf deploy schedule bench bench-full
 
 setup: $(STAMP)
 
@@ -62,6 +62,13 @@ site:
 # and a CJK font (both installed with apt-get when missing, as root).
 screenshots: setup
 	PYTHON=$(BIN)/python tools/screenshots.sh
+
+# Redis, the replica, three workers and the writer on this machine
+# (README, "Many machines"); the site in output-cluster/. Redis is
+# installed with apt-get when missing (as root).
+cluster: setup
+	command -v redis-server >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server
+	$(BIN)/python -m newscrawler.cluster.local --workers 3 --output output-cluster
 
 # Serve the replica on http://127.0.0.1:8000 until Ctrl-C.
 replica: setup
