@@ -8,12 +8,72 @@ import pytest
 
 from newscrawler.store import SQLiteSeenStore, StoreError
 
+# A child's Redis heartbeat: short, so that its claims are soon stale once it ends.
+CHILD_HEARTBEAT = 0.3
+
+
+class Backend:
+    """Opens stores on one set of data; `child()` opens one as `s` in the
+    Python source of a child process."""
+
+    def __init__(self):
+        self.opened = []
+
+    def open(self, **kwargs):
+        self.opened.append(self.make(**kwargs))
+        return self.opened[-1]
+
+
+class SQLiteBackend(Backend):
+    def __init__(self, path):
+        super().__init__()
+        self.path = path
+
+    def make(self, **kwargs):
+        return SQLiteSeenStore(self.path, **kwargs)
+
+    def child(self) -> str:
+        return f"from newscrawler.store import SQLiteSeenStore; s = SQLiteSeenStore({str(self.path)!r})\n"
+
+
+class RedisBackend(Backend):
+    def __init__(self, url):
+        super().__init__()
+        self.url = url
+
+    def make(self, **kwargs):
+        from newscrawler.store.redis import RedisSeenStore
+
+        return RedisSeenStore(self.url, **kwargs)
+
+    def child(self) -> str:
+        return (f"from newscrawler.store.redis import RedisSeenStore;"
+                f" s = RedisSeenStore({self.url!r}, heartbeat_ttl={CHILD_HEARTBEAT})\n")
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def backend(request, tmp_path):
+    """Each store test runs on SQLite and on a real Redis."""
+    if request.param == "sqlite":
+        made = SQLiteBackend(tmp_path / "dedupe.sqlite3")
+    else:
+        made = RedisBackend(request.getfixturevalue("redis_server").url)
+    yield made
+    for store in made.opened:
+        store.close()
+
 
 @pytest.fixture
-def store(tmp_path):
-    s = SQLiteSeenStore(tmp_path / "dedupe.sqlite3")
-    yield s
-    s.close()
+def store(backend):
+    return backend.open()
+
+
+def eventually(check, timeout: float = 5.0):
+    """check()'s first truthy result within `timeout` seconds (else its last)."""
+    deadline = time.monotonic() + timeout
+    while not (result := check()) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return result
 
 
 def test_claim_once(store):
@@ -40,22 +100,19 @@ def test_release_never_undoes_done(store):
     assert store.done_codes() == {"A"}
 
 
-def test_other_stores_on_the_same_file_see_claims(tmp_path, store):
-    other = SQLiteSeenStore(tmp_path / "dedupe.sqlite3")
+def test_other_stores_on_the_same_file_see_claims(backend, store):
+    other = backend.open()
     assert store.claim("A")
     assert other.known("A") and not other.claim("A")
-    other.close()
 
 
-def test_claims_of_a_dead_process_are_released(tmp_path, store):
-    # A real child process claims a code and dies without completing it.
-    code = (
-        "import sys; from newscrawler.store import SQLiteSeenStore;"
-        f"s = SQLiteSeenStore({str(tmp_path / 'dedupe.sqlite3')!r}); s.claim('DEAD'); s.claim('DONE'); s.complete('DONE')"
-    )
+def test_claims_of_a_dead_process_are_released(backend, store):
+    # A real child process claims a code and dies without completing it
+    # (its Redis heartbeat lapses CHILD_HEARTBEAT seconds later).
+    code = backend.child() + "s.claim('DEAD'); s.claim('DONE'); s.complete('DONE')"
     subprocess.run([sys.executable, "-c", code], check=True)
     assert store.known("DEAD") and not store.claim("DEAD")
-    [(code, owner)] = store.stale_claims()
+    [(code, owner)] = eventually(store.stale_claims)
     assert code == "DEAD" and owner != store.owner
     assert store.adopt("DEAD", owner)
     assert not store.adopt("DEAD", owner), "only one process adopts a stale claim"
@@ -70,20 +127,18 @@ def test_claims_of_a_live_process_are_not_stale(store):
     assert store.known("MINE")
 
 
-def test_old_pending_claims_expire_whatever_their_host(tmp_path):
-    s = SQLiteSeenStore(tmp_path / "d.sqlite3", stale_after=0.01)
+def test_old_pending_claims_expire_whatever_their_host(backend):
+    s = backend.open(stale_after=0.01)
     s.claim("A")
     time.sleep(0.05)
-    other = SQLiteSeenStore(tmp_path / "d.sqlite3", stale_after=0.01)
+    other = backend.open(stale_after=0.01)
     other.owner = "elsewhere:1"
     assert other.stale_claims() == [("A", s.owner)]
     assert s.stale_claims() == [], "a process's own claims are never stale to itself"
-    s.close()
-    other.close()
 
 
-def test_rejected_codes_are_known_until_due_for_recheck(tmp_path):
-    s = SQLiteSeenStore(tmp_path / "d.sqlite3", recheck_after=0.05)
+def test_rejected_codes_are_known_until_due_for_recheck(backend):
+    s = backend.open(recheck_after=0.05)
     s.reject("BAD", "no_title")
     assert s.known("BAD")
     time.sleep(0.1)
@@ -92,7 +147,6 @@ def test_rejected_codes_are_known_until_due_for_recheck(tmp_path):
     s.complete("BAD")
     s.reject("BAD", "no_title")
     assert s.done_codes() == {"BAD"}
-    s.close()
 
 
 @pytest.mark.parametrize("code", ["../../etc/passwd", "", "x" * 500, "'; DROP TABLE claims; --", "中文"])
@@ -101,15 +155,14 @@ def test_any_string_is_a_key(store, code):
     assert store.known(code)
 
 
-def test_claim_leaves_recently_rejected_codes_alone(tmp_path):
-    s = SQLiteSeenStore(tmp_path / "d.sqlite3", recheck_after=3600)
+def test_claim_leaves_recently_rejected_codes_alone(backend):
+    s = backend.open(recheck_after=3600)
     s.reject("GONE", "not_found")
     assert not s.claim("GONE") and s.known("GONE")
-    s.close()
 
 
-def test_holds_and_reject_of_an_own_claim(tmp_path, store):
-    other = SQLiteSeenStore(tmp_path / "dedupe.sqlite3")
+def test_holds_and_reject_of_an_own_claim(backend, store):
+    other = backend.open()
     other.owner = "elsewhere:1"
     assert store.claim("MINE") and store.holds("MINE")
     assert not other.holds("MINE")
@@ -117,7 +170,6 @@ def test_holds_and_reject_of_an_own_claim(tmp_path, store):
     assert store.holds("MINE")
     store.reject("MINE", "no_title")
     assert not store.holds("MINE") and store.known("MINE")
-    other.close()
 
 
 def test_walk_markers(store):
@@ -128,8 +180,8 @@ def test_walk_markers(store):
     assert store.walk_markers("category:cqrb") is None
 
 
-def test_states_and_own_pending(tmp_path, store):
-    other = SQLiteSeenStore(tmp_path / "dedupe.sqlite3")
+def test_states_and_own_pending(backend, store):
+    other = backend.open()
     other.owner = "elsewhere:1"
     store.claim("MINE")
     other.claim("THEIRS")
@@ -139,11 +191,10 @@ def test_states_and_own_pending(tmp_path, store):
     codes = ["MINE", "THEIRS", "DONE", "BAD", "UNKNOWN"] + [f"X{i}" for i in range(1200)]
     assert store.states(codes) == {"MINE": "pending", "THEIRS": "pending", "DONE": "done", "BAD": "rejected"}
     assert store.pending_mine() == ["MINE"]
-    other.close()
 
 
-def test_a_post_name_belongs_to_one_article(tmp_path, store):
-    other = SQLiteSeenStore(tmp_path / "dedupe.sqlite3")
+def test_a_post_name_belongs_to_one_article(backend, store):
+    other = backend.open()
     other.owner = "elsewhere:1"
     assert store.claim("A") and other.claim("B")
     assert store.reserve_post("A", "2024-05-06-X.md")
@@ -156,7 +207,6 @@ def test_a_post_name_belongs_to_one_article(tmp_path, store):
     assert other.reserve_post("B", None) and other.post_name("B") is None
     other.release("B")
     assert store.claim("B") and store.reserve_post("B", "2024-05-06-Y.md"), "a release frees the name"
-    other.close()
 
 
 def test_a_store_of_the_first_release_is_upgraded(tmp_path):
@@ -175,6 +225,9 @@ def test_a_store_of_the_first_release_is_upgraded(tmp_path):
     assert store.done_codes() == {"OLD"}
     assert store.walk_markers("category:dzrb") is None, "an old walk gives no watermark: the next walk is full"
     assert store.claim("NEW") and store.reserve_post("NEW", "n.md")
+    assert store.deferred_walk("category:dzrb") is None
+    store.defer_walk("category:dzrb", ["A"], False, ["A"])
+    assert store.deferred_walk("category:dzrb") == (["A"], False, ["A"])
     store.close()
 
 
@@ -212,13 +265,12 @@ def test_a_store_that_cannot_be_made_raises_one_clear_error(tmp_path):
     assert "notadir" in str(raised.value)
 
 
-def test_failed_runs_are_counted_within_a_recheck_period(tmp_path):
-    store = SQLiteSeenStore(tmp_path / "d.sqlite3", recheck_after=0.2)
+def test_failed_runs_are_counted_within_a_recheck_period(backend):
+    store = backend.open(recheck_after=0.2)
     assert [store.record_failure("A") for _ in range(3)] == [1, 2, 3]
     assert store.record_failure("B") == 1
     time.sleep(0.3)
     assert store.record_failure("A") == 1, "a failure long after the last one starts again"
-    store.close()
 
 
 CLAIM_AND_WAIT = """
