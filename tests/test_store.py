@@ -1,3 +1,4 @@
+import json
 import shutil
 import sqlite3
 import subprocess
@@ -302,4 +303,233 @@ def test_claims_of_a_process_in_another_pid_namespace(tmp_path):
     # unshare's --kill-child kills the claimant after unshare itself has
     # died: its lease may be held a moment longer.
     assert eventually(store.stale_claims) == [("NS", owner)]
+    store.close()
+
+
+def test_a_deferred_walk_is_kept_until_the_walk_completes(store):
+    assert store.deferred_walk("category:dzrb") is None
+    store.defer_walk("category:dzrb", ["A", "B"], True, ["A", "B", "C"])
+    store.defer_walk("category:dzrb", ["D"], False, ["D", "中文"])
+    store.defer_walk("category:cqrb", [], True, [])
+    assert store.deferred_walk("category:dzrb") == (["D"], False, ["D", "中文"]), "the last one replaces"
+    store.complete_walk("category:dzrb", ["D"])
+    assert store.deferred_walk("category:dzrb") is None
+    assert store.deferred_walk("category:cqrb") == ([], True, [])
+    assert store.walk_markers("category:dzrb") == ["D"] and store.last_full_walk("category:dzrb") is None
+    store.complete_walk("category:dzrb", ["E"], full=True)
+    full_at = store.last_full_walk("category:dzrb")
+    assert abs(full_at - time.time()) < 5
+    store.complete_walk("category:dzrb", ["F"])
+    assert store.last_full_walk("category:dzrb") == full_at, "a partial walk keeps the last full walk's time"
+
+
+CLAIM_AT_ONCE = """
+import json, random, sys, time
+start = float(sys.argv[1])
+codes = [f"C{n}" for n in range(300)]
+random.shuffle(codes)
+while time.time() < start:
+    pass
+print(json.dumps([code for code in codes if s.claim(code)]))
+s.close()
+"""
+
+
+def test_processes_claiming_the_same_codes_at_once_get_each_once(backend):
+    start = time.time() + 1.5
+    procs = [subprocess.Popen([sys.executable, "-c", backend.child() + CLAIM_AT_ONCE, str(start)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(6)]
+    outputs = [p.communicate(timeout=60) for p in procs]
+    assert [p.returncode for p in procs] == [0] * 6, [err for _, err in outputs]
+    won = [json.loads(out) for out, _ in outputs]
+    everything = [code for codes in won for code in codes]
+    assert sorted(everything) == sorted(f"C{n}" for n in range(300)), "each code claimed once, by one process"
+    if isinstance(backend, RedisBackend):  # (SQLite's busy handler may let one process take all)
+        assert sum(1 for codes in won if codes) > 1, "the processes did race"
+
+
+# Redis only.
+
+KILLED_CLAIMANT = """
+import sys, time
+from newscrawler.store.redis import RedisSeenStore
+s = RedisSeenStore(sys.argv[1], heartbeat_ttl=float(sys.argv[2]))
+assert s.claim("KILLED")
+print(s.owner, flush=True)
+time.sleep(120)
+"""
+
+
+def test_a_killed_owners_claims_are_stale_once_its_heartbeat_lapses(redis_server):
+    ttl = 0.5
+    proc = subprocess.Popen([sys.executable, "-c", KILLED_CLAIMANT, redis_server.url, str(ttl)],
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        owner = proc.stdout.readline().strip()
+        assert owner.startswith("crawl/")
+        store = RedisBackend(redis_server.url).make()
+        time.sleep(4 * ttl)
+        assert store.stale_claims() == [], "alive (its heartbeat renewed) long after one ttl"
+    finally:
+        proc.kill()  # SIGKILL: no close(), the heartbeat key just lapses
+        proc.wait()
+    killed = time.monotonic()
+    assert eventually(store.stale_claims) == [("KILLED", owner)]
+    assert time.monotonic() - killed < ttl + 1
+    assert store.adopt("KILLED", owner) and store.holds("KILLED")
+    store.close()
+
+
+def test_claims_of_another_role_are_never_stale(redis_server):
+    backend = RedisBackend(redis_server.url)
+    writer, worker = backend.make(role="write"), backend.make(role="crawl", stale_after=0)
+    live_writer, live_worker = writer.owner, worker.owner
+    assert writer.claim("W") and worker.claim("C")
+    writer.owner = "write/gone-1-00000000"  # a dead writer
+    assert writer.claim("DEAD_W")
+    worker.owner = "crawl/gone-2-00000000"  # a dead worker
+    assert worker.claim("DEAD_C")
+    worker.owner = "crawl/elsewhere-3-00000000"
+    assert sorted(worker.stale_claims()) == [("C", live_worker),
+                                             ("DEAD_C", "crawl/gone-2-00000000")], \
+        "a worker's: the dead one's, and the old one's; never a writer's, dead or old"
+    other_writer = backend.make(role="write")
+    other_writer.owner = "write/elsewhere-4-00000000"
+    assert other_writer.stale_claims() == [("DEAD_W", "write/gone-1-00000000")], "the live writer's is not stale"
+    old_writer = backend.make(role="write", stale_after=0)
+    old_writer.owner = "write/elsewhere-5-00000000"
+    assert sorted(old_writer.stale_claims()) == [("DEAD_W", "write/gone-1-00000000"), ("W", live_writer)]
+    for store in (writer, worker, other_writer, old_writer):
+        store.close()
+
+
+def test_a_hand_off_adds_one_stream_entry_and_moves_the_claim(redis_server):
+    import redis
+
+    from newscrawler.store import HANDED_OFF
+
+    backend = RedisBackend(redis_server.url)
+    worker, writer = backend.make(stale_after=0), backend.make(role="write", stale_after=0)
+    other = backend.make()
+    other.owner = "crawl/elsewhere-1-00000000"
+    payload = b'{"info_code": "A"}\x00\xff'
+    assert worker.claim("A") and other.claim("B")
+    assert worker.hand_off("A", payload, "newscrawler:items")
+    assert not worker.hand_off("A", payload, "newscrawler:items"), "no longer this process's"
+    assert not worker.hand_off("B", payload, "newscrawler:items"), "another's claim"
+    assert not worker.hand_off("NEW", payload, "newscrawler:items"), "nobody's claim"
+    client = redis.Redis.from_url(redis_server.url)
+    [(_, fields)] = client.xrange("newscrawler:items")
+    assert fields == {b"code": b"A", b"item": payload}
+    assert worker.states(["A"]) == {"A": "pending"} and worker.known("A") and not worker.holds("A")
+    assert worker.pending_mine() == [] and not worker.claim("A")
+    assert ("A", HANDED_OFF) not in worker.stale_claims() + writer.stale_claims(), "never stale"
+    assert writer.adopt("A", HANDED_OFF) and not worker.adopt("A", HANDED_OFF)
+    writer.complete("A")
+    assert writer.done_codes() == {"A"}
+    client.close()
+    for store in (worker, writer, other):
+        store.close()
+
+
+def test_every_key_is_under_the_namespace(redis_server):
+    import redis
+
+    store = RedisBackend(redis_server.url).make(namespace="site1")
+    store.claim("A")
+    store.reserve_post("A", "a.md")
+    store.complete("A")
+    store.reject("B", "no_title")
+    store.record_failure("C")
+    store.complete_walk("category:x", ["A"])
+    store.defer_walk("category:y", ["A"], False, ["A"])
+    other = RedisBackend(redis_server.url).make(namespace="site2")
+    assert not other.known("A") and other.done_codes() == set()
+    with redis.Redis.from_url(redis_server.url) as client:
+        assert all(key.startswith(b"site1:") or key.startswith(b"site2:") for key in client.keys("*"))
+    store.close()
+    other.close()
+
+
+def test_stores_of_one_process_share_its_heartbeat(redis_server):
+    import redis
+
+    backend = RedisBackend(redis_server.url)
+    first, second = backend.make(), backend.make()
+    key = f"newscrawler:alive:{first.owner}"
+    with redis.Redis.from_url(redis_server.url) as client:
+        first.close()
+        assert client.exists(key), "still alive: another of its stores is open"
+        second.close()
+        assert not client.exists(key), "the last store to close ends it"
+
+
+def test_redis_stopped_mid_use_is_a_one_line_store_error(own_redis_server):
+    server = own_redis_server(args=("--requirepass", "s3cret-pw"))
+    url = f"redis://:s3cret-pw@127.0.0.1:{server.port}/0"
+    store = RedisBackend(url).make()
+    assert store.claim("A")
+    server.kill()
+    started = time.monotonic()
+    for call in (lambda: store.claim("B"), store.done_codes, store.stale_claims, lambda: store.complete("A")):
+        with pytest.raises(StoreError) as raised:
+            call()
+        message = str(raised.value)
+        assert "\n" not in message and "s3cret" not in message and f"127.0.0.1:{server.port}" in message
+    assert time.monotonic() - started < 5, "fails fast"
+    server.start()
+    assert store.claim("B"), "works again once Redis is back"
+    store.close()
+    server.kill()
+    with pytest.raises(StoreError) as raised:
+        RedisBackend(url).make()  # nothing listens
+    assert "s3cret" not in str(raised.value)
+
+
+def test_nothing_listening_is_a_store_error_at_once(own_redis_server):
+    server = own_redis_server()
+    server.kill()
+    started = time.monotonic()
+    with pytest.raises(StoreError, match=f"127.0.0.1:{server.port}"):
+        RedisBackend(server.url).make()
+    assert time.monotonic() - started < 5
+
+
+def test_an_appendonly_redis_keeps_the_store_across_a_restart(own_redis_server):
+    server = own_redis_server(appendonly=True)
+    store = RedisBackend(server.url).make()
+    store.claim("A")
+    store.complete("A")
+    store.claim("P")
+    server.restart()
+    assert store.done_codes() == {"A"} and store.holds("P")
+    store.close()
+
+
+def test_open_store_opens_redis(redis_server):
+    from scrapy.settings import Settings
+
+    from newscrawler import settings as project_settings
+    from newscrawler.store import open_store
+    from newscrawler.store.redis import RedisSeenStore
+
+    settings = Settings()
+    settings.setmodule(project_settings)
+    settings.set("DEDUPE_STORE_URI", redis_server.url)
+    settings.set("CLUSTER_ROLE", "write")
+    settings.set("REDIS_NAMESPACE", "site1")
+    store = open_store(settings)
+    assert isinstance(store, RedisSeenStore) and store.owner.startswith("write/") and store.ns == "site1"
+    store.close()
+    settings.set("DEDUPE_STORE_URI", "mysql://h/db")
+    with pytest.raises(ValueError, match="redis://"):
+        open_store(settings)
+
+
+def test_a_sqlite_store_cannot_hand_off(tmp_path):
+    store = SQLiteSeenStore(tmp_path / "d.sqlite3")
+    store.claim("A")
+    with pytest.raises(StoreError, match="redis://"):
+        store.hand_off("A", b"{}", "newscrawler:items")
+    assert store.holds("A")
     store.close()
