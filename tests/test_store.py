@@ -324,26 +324,28 @@ def test_a_deferred_walk_is_kept_until_the_walk_completes(store):
 
 
 CLAIM_AT_ONCE = """
-import json, random, sys, time
-start = float(sys.argv[1])
-codes = [f"C{n}" for n in range(300)]
+import json, os, random, sys
+codes = [f"C{n}" for n in range(1000)]
 random.shuffle(codes)
-while time.time() < start:
+print("ready", flush=True)
+while not os.path.exists(sys.argv[1]):  # every process starts at the same instant
     pass
 print(json.dumps([code for code in codes if s.claim(code)]))
 s.close()
 """
 
 
-def test_processes_claiming_the_same_codes_at_once_get_each_once(backend):
-    start = time.time() + 1.5
-    procs = [subprocess.Popen([sys.executable, "-c", backend.child() + CLAIM_AT_ONCE, str(start)],
+def test_processes_claiming_the_same_codes_at_once_get_each_once(backend, tmp_path):
+    go = tmp_path / "go"
+    procs = [subprocess.Popen([sys.executable, "-c", backend.child() + CLAIM_AT_ONCE, str(go)],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(6)]
-    outputs = [p.communicate(timeout=60) for p in procs]
-    assert [p.returncode for p in procs] == [0] * 6, [err for _, err in outputs]
+    ready = [p.stdout.readline() for p in procs]
+    go.touch()
+    outputs = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0] * 6, (ready, [err for _, err in outputs])
     won = [json.loads(out) for out, _ in outputs]
     everything = [code for codes in won for code in codes]
-    assert sorted(everything) == sorted(f"C{n}" for n in range(300)), "each code claimed once, by one process"
+    assert sorted(everything) == sorted(f"C{n}" for n in range(1000)), "each code claimed once, by one process"
     if isinstance(backend, RedisBackend):  # (SQLite's busy handler may let one process take all)
         assert sum(1 for codes in won if codes) > 1, "the processes did race"
 
