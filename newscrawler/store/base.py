@@ -70,7 +70,7 @@ class SeenStore(Protocol):
 
     def stale_claims(self) -> list[tuple[str, str]]:
         """(code, owner) of claims pending for processes that are gone (or
-        for too long)."""
+        for too long); a Redis store's, only those of owners of its role."""
 
     def adopt(self, info_code: str, owner: str) -> bool:
         """Make a pending claim of `owner` (a stale one, or `HANDED_OFF`)
