@@ -62,8 +62,9 @@ class RunSummary:
         stats = self.crawler.stats.get_stats()
         stats.setdefault("finish_reason", reason)
         summary = summarize(stats, self.crawler.settings["OUTPUT_DIR"])
+        handed = " (%(handed_off)d articles handed to the writer)" if summary["handed_off"] else ""
         logger.info(
-            "Summary: %(written)d posts written, %(skipped_known)d known and "
+            "Summary: %(written)d posts written" + handed + ", %(skipped_known)d known and "
             "%(skipped_duplicate)d duplicate articles skipped, %(dropped)d dropped, "
             "%(not_found)d not found, %(failed)d failed, %(not_written)d not written; output in %(output_dir)s",
             summary,
