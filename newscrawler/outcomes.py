@@ -25,8 +25,9 @@ class ArticleNotWritten(DropItem):
     """Writing the article failed (`cause`): what was written of it is
     removed and its claim released, so a later run writes it."""
 
-    def __init__(self, cause: str, *, kind: str = "error", environment: bool = False):
-        super().__init__(f"not written: {cause}", log_level="ERROR")
+    def __init__(self, cause: str, *, kind: str = "error", environment: bool = False, quiet: bool = False):
+        # quiet: the run is stopping, and one ERROR line said why already.
+        super().__init__(f"not written: {cause}", log_level="DEBUG" if quiet else "ERROR")
         self.cause = cause
         self.kind = kind
         """Short name of the cause, for the stats (``ENOSPC``, ``UnicodeEncodeError``)."""

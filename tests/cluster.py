@@ -33,9 +33,11 @@ class Cluster:
         self.settings = {"CLUSTER_IDLE_CLOSE": 2, "CLUSTER_HEARTBEAT_TTL": 3, "LOG_LEVEL": "INFO", **settings}
         self.procs: dict[str, subprocess.Popen] = {}
         self.run_id = new_run_id()
+        self.round = 1
 
-    def folder(self, name: str) -> Path:
-        return self.home / name
+    def folder(self, name: str, round: int | None = None) -> Path:
+        """The working folder of process `name` in this run (or `round`)."""
+        return self.home / f"run{round or self.round}" / name
 
     def extra(self) -> list[str]:
         return [arg for name, value in self.settings.items() for arg in ("-s", f"{name}={value}")]
@@ -53,6 +55,7 @@ class Cluster:
 
     def new_run(self) -> None:
         self.run_id = new_run_id()
+        self.round += 1
 
     def wait(self, timeout: float = 240) -> dict[str, int]:
         deadline = time.monotonic() + timeout
@@ -70,8 +73,8 @@ class Cluster:
         self.procs[name].send_signal(signal.SIGKILL)
         self.procs[name].wait(10)
 
-    def log(self, name: str) -> str:
-        folder = self.folder(name)
+    def log(self, name: str, round: int | None = None) -> str:
+        folder = self.folder(name, round)
         parts = [p.read_text(encoding="utf-8", errors="replace") for p in (folder / "crawl.log", folder / "stderr.txt")
                  if p.exists()]
         return "\n".join(parts)

@@ -5,6 +5,7 @@ import logging
 from pathlib import Path
 
 from scrapy import signals
+from twisted.internet import reactor
 from scrapy.exceptions import DropItem
 
 from newscrawler.outcomes import ArticleNotWritten, RejectedArticle
@@ -62,6 +63,9 @@ class DedupePipeline:
 
     def process_item(self, item, spider):
         # The spider usually claimed the code before fetching it.
+        if self.run_stopping():
+            # The run stops: the first failure said why in one line.
+            raise ArticleNotWritten("the run is stopping", kind="stopping", quiet=True)
         try:
             # The writer of many workers takes it over from the stream.
             claimed = (self.store.holds(item.info_code) or self.store.adopt(item.info_code, HANDED_OFF)
@@ -81,9 +85,11 @@ class DedupePipeline:
         elif isinstance(exception, ArticleNotWritten):
             self.stats.inc_value("newscrawler/write/failed")
             self.stats.inc_value(f"newscrawler/write/failed/{exception.kind}")
-            self._settle(code, lambda: undo(self.store, code, self.output_dir))
+            if exception.kind == "store":
+                self.stats.inc_value("newscrawler/store/failed")
             if exception.environment:
-                self.stop_run(spider, exception.cause)
+                self.stop_run(spider, exception.cause, store=exception.kind == "store")
+            self._settle(code, lambda: undo(self.store, code, self.output_dir))
 
     def item_error(self, item, response, spider, failure):
         # A bug, not a fault of the source or the machine: Scrapy logged
@@ -99,12 +105,27 @@ class DedupePipeline:
             action()
         except (StoreError, OSError) as exc:
             # Left pending: the next run settles it from the files.
-            logger.error("Could not give back the claim of %s: %s", code, exc)
+            self.stats.inc_value("newscrawler/dedupe/not_given_back")
+            level = logging.DEBUG if self.run_stopping() else logging.ERROR
+            logger.log(level, "Could not give back the claim of %s: %s", code, exc)
 
-    def stop_run(self, spider, cause: str) -> None:
+    def run_stopping(self) -> bool:
+        """Whether the run is stopping for a failure of the machine or the
+        store, said in one ERROR line already."""
+        return bool(self.stopping or self.stats.get_value("newscrawler/store/failed")
+                    or self.stats.get_value("newscrawler/cluster/redis_failed"))
+
+    def stop_run(self, spider, cause: str, store: bool = False) -> None:
         if self.stopping:
             return
         self.stopping = True
-        logger.error("Stopping the run: the output cannot be written (%s). Articles not written are "
-                     "given back and fetched by the next run.", cause)
-        self.crawler.engine.close_spider(spider, OUTPUT_UNWRITABLE)
+        if self.stats.get_value("newscrawler/cluster/redis_failed"):
+            return  # the scheduler said it, and stops the run
+        if store:
+            logger.error("Stopping the run: %s. Articles not written are fetched by a later run.", cause)
+        else:
+            logger.error("Stopping the run: the output cannot be written (%s). Articles not written are "
+                         "given back and fetched by the next run.", cause)
+        # Not from inside the item's processing: an item of the writer's
+        # start() closing the engine under it makes Scrapy 2.13 fail.
+        reactor.callLater(0, self.crawler.engine.close_spider, spider, OUTPUT_UNWRITABLE)

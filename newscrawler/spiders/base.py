@@ -139,7 +139,10 @@ class ArticleSpider(scrapy.Spider):
                             released)
             self.record_walks()
         except (StoreError, OSError) as exc:
-            logger.error("Could not settle this run's claims (%s): the next run does", exc)
+            failed_already = self.stats.get_value("newscrawler/store/failed") or \
+                self.stats.get_value("newscrawler/cluster/redis_failed")
+            logger.log(logging.WARNING if failed_already else logging.ERROR,
+                       "Could not settle this run's claims (%s): the next run does", exc)
         finally:
             self.seen.close()
 
@@ -149,7 +152,7 @@ class ArticleSpider(scrapy.Spider):
     def store_failed(self, exc: StoreError) -> None:
         """The store cannot be used: stop the run, in one line."""
         self.stats.inc_value("newscrawler/store/failed")
-        if not getattr(self, "_store_failed", False):
+        if not getattr(self, "_store_failed", False) and not self.stats.get_value("newscrawler/cluster/redis_failed"):
             self._store_failed = True
             logger.error("Stopping the run: %s", exc)
             self.crawler.engine.close_spider(self, "store_unavailable")

@@ -6,7 +6,7 @@ import time
 import redis
 import scrapy
 from scrapy import signals
-from twisted.internet import threads
+from twisted.internet import defer, threads
 
 from newscrawler import leases
 from newscrawler.cluster.run import redis_client
@@ -63,25 +63,39 @@ class WriterSpider(scrapy.Spider):
         self.crawler.stats.set_value(NOT_SEEDING_STAT, 1)
         try:
             await threads.deferToThread(self.stream.create_group)
-            for entry in await threads.deferToThread(self.stream.reclaim):
+            reclaimed = await threads.deferToThread(self.stream.reclaim)
+            await self.unless_closing()
+            for entry in reclaimed:
                 self.crawler.stats.inc_value("newscrawler/writer/reclaimed")
                 yield self.take(*entry)
             quiet_since = time.monotonic()
             while True:
                 entries = await threads.deferToThread(self.stream.read, 1000)
+                await self.unless_closing()
                 for entry in entries:
                     yield self.take(*entry)
                 if entries or self.in_flight:
                     quiet_since = time.monotonic()
                 elif not self.follow and time.monotonic() - quiet_since > self.idle_close:
-                    if not await threads.deferToThread(self.stream.workers_alive, self.namespace):
+                    alive = await threads.deferToThread(self.stream.workers_alive, self.namespace)
+                    await self.unless_closing()
+                    if not alive:
                         return
                     quiet_since = time.monotonic()
         except redis.RedisError as exc:
+            await self.unless_closing()
             logger.error("Stopping the writer: Redis at %s fails (%s); what it read and did not write is "
                          "read again by the next writer", self.settings["REDIS_URL"], exc)
             self.crawler.stats.set_value("newscrawler/cluster/redis_failed", 1)
             self.crawler.engine.close_spider(self, "redis_unavailable")
+
+    async def unless_closing(self) -> None:
+        """Once the run is closing (a pipeline stopped it, Ctrl-C), read
+        nothing more and never end: Scrapy 2.13's engine fails on a start()
+        that ends or yields after its slot is gone. The process ends anyway."""
+        slot = getattr(self.crawler.engine, "_slot", None)
+        if slot is None or slot.closing is not None:
+            await defer.Deferred()
 
     def take(self, entry_id: str, item):
         self.crawler.stats.inc_value("newscrawler/writer/read")
