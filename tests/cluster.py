@@ -53,8 +53,10 @@ class Cluster:
                                                    stderr=open(folder / "stderr.txt", "w"))
         return proc
 
-    def new_run(self) -> None:
-        self.run_id = new_run_id()
+    def new_run(self, explicit: bool = True) -> None:
+        """The processes started from now on are another run's (without
+        `explicit`, they find out which run: the current one, or a new one)."""
+        self.run_id = new_run_id() if explicit else None
         self.round += 1
 
     def wait(self, timeout: float = 240) -> dict[str, int]:

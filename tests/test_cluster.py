@@ -144,3 +144,23 @@ def test_redis_stopped_mid_run_fails_in_one_line_and_the_next_run_completes(tmp_
     codes = cluster.wait()
     assert set(codes.values()) == {0}, {n: cluster.log(n)[-3000:] for n in codes}
     assert_every_article_once(cluster, corpus)
+
+
+def test_workers_started_right_after_a_run_died_start_a_new_run(tmp_path, redis_server, replica, corpus):
+    """Without CLUSTER_RUN, workers join the run Redis calls current: not
+    one whose workers all died (it would only drain its queue; its walks
+    died with them) but a new one, which completes the site."""
+    cluster = Cluster(tmp_path, redis_server, replica.url)
+    cluster.new_run(explicit=False)
+    cluster.start("writer", spider="writer")
+    for n in range(3):
+        cluster.start(f"worker-{n}")
+    cluster.wait_for_lines(15)
+    for n in range(3):
+        cluster.kill(f"worker-{n}")
+    cluster.new_run(explicit=False)  # at once: the dead run is still "current" for its key's 30 s
+    cluster.start("worker-3")
+    codes = cluster.wait()
+    assert codes["worker-3"] == 0 and codes["writer"] == 0, codes
+    assert "was started by another worker" not in cluster.log("worker-3")
+    assert_every_article_once(cluster, corpus)

@@ -27,12 +27,14 @@ ENV = dict(os.environ, SCRAPY_SETTINGS_MODULE="newscrawler.settings",
            PYTHONPATH=os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")])))
 
 
-def process_command(spider: str, folder: Path, output: Path, redis_url: str, run_id: str, *extra: str) -> list[str]:
-    """`scrapy crawl SPIDER` of one worker (or the writer) working in `folder`."""
+def process_command(spider: str, folder: Path, output: Path, redis_url: str, run_id: str | None,
+                    *extra: str) -> list[str]:
+    """`scrapy crawl SPIDER` of one worker (or the writer) working in
+    `folder`; without `run_id`, the worker joins the current run."""
     return [
         sys.executable, "-m", "scrapy", "crawl", spider,
         "-s", f"REDIS_URL={redis_url}",
-        "-s", f"CLUSTER_RUN={run_id}",
+        *(("-s", f"CLUSTER_RUN={run_id}") if run_id else ()),
         "-s", f"OUTPUT_DIR={output}",
         "-s", f"RUN_SUMMARY_FILE={folder / 'summary.json'}",
         "-s", f"LOG_FILE={folder / 'crawl.log'}",

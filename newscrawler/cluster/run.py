@@ -10,6 +10,21 @@ from newscrawler import leases
 
 logger = logging.getLogger(__name__)
 
+# Make ARGV[2] the current run unless the current one is no longer
+# ARGV[1] (another worker replaced it first: that one is joined).
+_REPLACE_CURRENT = """
+local current = redis.call('GET', KEYS[1])
+if (current or '') ~= ARGV[1] then return current end
+redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+redis.call('SET', KEYS[2], '1', 'PX', ARGV[4])
+return ARGV[2]
+"""
+# Seconds a worker waits for a beat of the current run's workers before
+# it takes the run for dead; and the beat a new run starts with, until its
+# first worker's own beats (every TOUCH_EVERY) take over.
+JOIN_WAIT = 5
+NEW_RUN_GRACE = 20
+
 # A run's keys live this long after its last worker touched them: the
 # queue is empty by then, the filter and marks are of no further use.
 RUN_KEYS_TTL = 24 * 3600
@@ -56,10 +71,29 @@ class ClusterRun:
 
     @staticmethod
     def current(server: redis.Redis, namespace: str, idle_close: float) -> str:
+        """The current run if its workers beat (`touch`); else a new one. A
+        run whose workers all died or failed is over: joining it would only
+        drain its queue (its walks went with its workers)."""
         key = f"{namespace}:current_run"
-        # Kept alive by its workers (`touch`); gone once all have left.
-        server.set(key, new_run_id(), nx=True, ex=max(30, int(idle_close * 3)))
-        return server.get(key).decode()
+        current = server.get(key)
+        current = current.decode() if current else ""
+        if current and ClusterRun.beating(server, f"{namespace}:run:{current}:beats"):
+            return current
+        new = new_run_id()
+        return server.eval(_REPLACE_CURRENT, 2, key, f"{namespace}:run:{new}:beats", current, new,
+                           max(30, int(idle_close * 3)), NEW_RUN_GRACE * 1000).decode()
+
+    @staticmethod
+    def beating(server: redis.Redis, beats_key: str) -> bool:
+        """Whether the run's beat counter moves within JOIN_WAIT seconds."""
+        first = server.get(beats_key)
+        deadline = time.monotonic() + JOIN_WAIT
+        while first is not None and time.monotonic() < deadline:
+            time.sleep(0.2)
+            now = server.get(beats_key)
+            if now != first:
+                return now is not None
+        return False
 
     def key(self, name: str) -> str:
         return f"{self.namespace}:run:{self.run_id}:{name}"
@@ -84,6 +118,8 @@ class ClusterRun:
         """Say this worker is alive and whether it has work in hand."""
         pipe = self.server.pipeline(transaction=False)
         pipe.set(self.key(f"worker:{self.token}"), "busy" if busy else "idle", px=int(ttl * 1000))
+        pipe.incr(self.key("beats"))
+        pipe.pexpire(self.key("beats"), int(ttl * 1000))
         if not self.explicit:
             pipe.expire(f"{self.namespace}:current_run", max(30, int(self.idle_close * 3)))
         pipe.execute()

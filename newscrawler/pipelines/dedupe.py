@@ -63,9 +63,10 @@ class DedupePipeline:
 
     def process_item(self, item, spider):
         # The spider usually claimed the code before fetching it.
-        if self.run_stopping():
-            # The run stops: the first failure said why in one line.
-            raise ArticleNotWritten("the run is stopping", kind="stopping", quiet=True)
+        if self.store_down():
+            # Every article would fail alike: the first failure said why, the
+            # rest are counted (each article of a full disk still is named).
+            raise ArticleNotWritten("the store is down", kind="store_down", quiet=True)
         try:
             # The writer of many workers takes it over from the stream.
             claimed = (self.store.holds(item.info_code) or self.store.adopt(item.info_code, HANDED_OFF)
@@ -106,13 +107,13 @@ class DedupePipeline:
         except (StoreError, OSError) as exc:
             # Left pending: the next run settles it from the files.
             self.stats.inc_value("newscrawler/dedupe/not_given_back")
-            level = logging.DEBUG if self.run_stopping() else logging.ERROR
+            level = logging.DEBUG if self.store_down() else logging.ERROR
             logger.log(level, "Could not give back the claim of %s: %s", code, exc)
 
-    def run_stopping(self) -> bool:
-        """Whether the run is stopping for a failure of the machine or the
-        store, said in one ERROR line already."""
-        return bool(self.stopping or self.stats.get_value("newscrawler/store/failed")
+    def store_down(self) -> bool:
+        """Whether the store (SQLite, Redis) failed in this run, said in
+        one ERROR line already."""
+        return bool(self.stats.get_value("newscrawler/store/failed")
                     or self.stats.get_value("newscrawler/cluster/redis_failed"))
 
     def stop_run(self, spider, cause: str, store: bool = False) -> None:
