@@ -36,7 +36,7 @@ def test_help_lists_every_spider_argument(crawl_help):
         "category": ["base_url", "shard", "categories"],
         "rolling": ["base_url", "shard", "count"],
         "webapi": ["base_url", "shard", "count", "markets", "media"],
-        "writer": ["follow"],
+        "writer": ["follow", "base_url"],
     }
     for spider in (CategorySpider, RollingSpider, WebapiSpider):
         assert blocks[spider.name] == list(spider.ARGUMENTS)

@@ -73,3 +73,23 @@ def test_export_without_items_is_one_line(tmp_path):
     assert proc.returncode == 2
     assert proc.stderr == (f"scrapy: error: {tmp_path / 'empty' / 'items.jsonl'} does not exist: "
                            "no article is written yet (or set -s OUTPUT_DIR=...)\n")
+
+
+@pytest.mark.parametrize("how", ["same", "relative", "hard link"])
+def test_export_onto_the_items_it_reads_is_refused(tmp_path, written, how):
+    """`-O OUTPUT_DIR/items.jsonl` truncated the file before reading it:
+    every article written so far was lost from it."""
+    _, first, _ = written
+    output = tmp_path / "out"
+    output.mkdir()
+    original = (first.output / "items.jsonl").read_bytes()
+    (output / "items.jsonl").write_bytes(original)
+    target = {"same": str(output / "items.jsonl"),
+              "relative": str(output / "sub" / ".." / "items.jsonl"),
+              "hard link": str(tmp_path / "link.jsonl")}[how]
+    if how == "hard link":
+        (tmp_path / "link.jsonl").hardlink_to(output / "items.jsonl")
+    proc = scrapy_export(output, "-O", target)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr == f"scrapy: error: {target} is the items.jsonl being exported: write the export elsewhere\n"
+    assert (output / "items.jsonl").read_bytes() == original

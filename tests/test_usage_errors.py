@@ -36,3 +36,21 @@ def test_an_output_dir_that_cannot_be_made(tmp_path):
     assert proc.returncode == 2
     assert f"OUTPUT_DIR {blocker / 'out'} cannot be created: Not a directory" in proc.stderr
     assert "Traceback" not in proc.stderr + proc.stdout
+
+
+@pytest.mark.parametrize("spider, argument", [("category", "categoris=dzrb"), ("webapi", "markets_=37"),
+                                              ("writer", "shard=0/2")])
+def test_an_argument_the_spider_does_not_take(tmp_path, spider, argument):
+    """A typo in -a was ignored: the run crawled every category and ended well."""
+    cmd = crawl_command("http://127.0.0.1:9", tmp_path / "out", "-a", argument, spider=spider)
+    proc = subprocess.run(cmd, cwd=REPO_ROOT, env=ENV, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    name = argument.split("=")[0]
+    assert proc.stderr.startswith(f"scrapy: error: the {spider} spider takes no argument {name!r}: it takes ")
+    assert "Traceback" not in proc.stderr + proc.stdout
+
+
+def test_scrapyds_own_arguments_are_taken(tmp_path):
+    proc = run_crawl("http://127.0.0.1:9", tmp_path / "out", "-a", "_job=abc123", "-s", "CLOSESPIDER_TIMEOUT=0.1",
+                     "-s", "RETRY_TIMES=0")
+    assert "takes no argument" not in proc.stderr

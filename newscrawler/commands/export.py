@@ -21,6 +21,14 @@ from newscrawler.commands.startup import fail
 from newscrawler.items import ITEM_FIELDS
 
 
+def same_file(path: Path, source: Path) -> bool:
+    """Whether writing `path` would write `source` (the same name, a link)."""
+    try:
+        return path.resolve() == source.resolve() or (path.exists() and path.samefile(source))
+    except OSError:
+        return False
+
+
 def written_items(path: Path):
     """The records of items.jsonl's complete lines (a line a killed writer
     left unfinished is not one)."""
@@ -63,6 +71,9 @@ class Command(ScrapyCommand):
         source = Path(self.settings["OUTPUT_DIR"]) / "items.jsonl"
         if not source.is_file():
             fail(f"{source} does not exist: no article is written yet (or set -s OUTPUT_DIR=...)")
+        for uri in self.feeds:
+            if uri != "stdout:" and same_file(Path(uri.removeprefix("file://")), source):
+                fail(f"{uri} is the items.jsonl being exported: write the export elsewhere")
         crawler = Crawler(scrapy.Spider, self.settings)
         for uri, options in self.feeds.items():
             try:

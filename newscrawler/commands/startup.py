@@ -106,8 +106,22 @@ def usage_problem(spidercls, spargs: dict, settings) -> str | None:
     """What is wrong with a run's spider arguments and outputs, in one line
     (None when nothing is)."""
     check = getattr(spidercls, "argument_problem", None)
-    return ((check(spargs) if check else None) or base_url_problem(spargs, settings)
+    return (unknown_argument(spidercls, spargs) or (check(spargs) if check else None) or base_url_problem(spargs, settings)
             or output_problem(settings) or feed_problem(settings) or cluster_problem(spidercls, settings))
+
+
+def unknown_argument(spidercls, spargs: dict) -> str | None:
+    """An -a NAME the spider does not take (a typo would be ignored, and
+    the run do what the user did not ask). Names starting with _ are
+    Scrapyd's (``_job``)."""
+    known = getattr(spidercls, "ARGUMENTS", None)
+    if known is None:
+        return None
+    for name in spargs:
+        if name not in known and not name.startswith("_"):
+            return (f"the {spidercls.name} spider takes no argument {name!r}: it takes "
+                    f"{', '.join(known) or 'none'} (scrapy crawl --help)")
+    return None
 
 
 def cluster_problem(spidercls, settings) -> str | None:

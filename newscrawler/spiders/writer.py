@@ -30,7 +30,8 @@ class WriterSpider(scrapy.Spider):
 
     name = "writer"
     custom_settings = {"CLUSTER_ROLE": "write"}
-    ARGUMENTS = {"follow": ("1", "keep reading the stream when the workers are gone (a service)")}
+    ARGUMENTS = {"follow": ("1", "keep reading the stream when the workers are gone (a service)"),
+                 "base_url": ("URL", "ignored: the workers crawl (the scheduler gives the writer their arguments)")}
 
     @classmethod
     def settings_problem(cls, settings) -> str | None:
