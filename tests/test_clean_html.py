@@ -6,6 +6,9 @@ from newscrawler.cleaning.html import clean_body_html, html_to_text
 @pytest.mark.parametrize(
     "raw, expected",
     [
+        # control characters, raw or as entities (XML, hence the Atom feed, forbids them)
+        ("<p>a\x01b\x08c\x7fd\x9fe\x1b</p>", "<p>abcde</p>"),
+        ("<p>a&#1;b&#x8;c&#127;d&#27;e</p>", "<p>abcde</p>"),
         # indents, NBSP, zero-width characters, BOM, \r\n
         ("<p>\u3000\u3000正文</p>", "<p>正文</p>"),
         ("<p>&nbsp;&nbsp;正文&nbsp;</p>", "<p>正文</p>"),

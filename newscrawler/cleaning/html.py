@@ -33,6 +33,9 @@ _CONTENT_ELEMENTS = ("img", "hr", "table")
 # Zero-width characters, BOM and soft hyphen (a regex: str.translate is
 # slow on non-ASCII text).
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# C0 and C1 controls other than whitespace, raw or as entities (nh3 decodes
+# them): XML 1.0 forbids them, so the Atom feed showed them as U+FFFD.
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _TEXT_SEPARATORS = {"br": "\n", "li": "\n", "tr": "\n", "td": " ", "th": " "}
 _SPACES = re.compile(r"[\s\u3000\u00a0]+")
 
@@ -253,7 +256,7 @@ def sanitized_tree(html: str):
         return None
     # nh3 writes NBSP as &nbsp;: with it, U+3000, zero-width characters and
     # runs of whitespace are normalized once, in the text, before parsing.
-    squeezed = _SPACES.sub(" ", _INVISIBLE.sub("", sanitized).replace("&nbsp;", " "))
+    squeezed = _SPACES.sub(" ", _CONTROLS.sub("", _INVISIBLE.sub("", sanitized)).replace("&nbsp;", " "))
     root = lxml.html.fragment_fromstring(squeezed, create_parent="div")
     for link in list(root.iter("a")):
         if not link.get("href"):
