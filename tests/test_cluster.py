@@ -164,3 +164,25 @@ def test_workers_started_right_after_a_run_died_start_a_new_run(tmp_path, redis_
     assert codes["worker-3"] == 0 and codes["writer"] == 0, codes
     assert "was started by another worker" not in cluster.log("worker-3")
     assert_every_article_once(cluster, corpus)
+
+
+def test_an_entry_the_writer_cannot_read_is_given_back_in_one_line(tmp_path, redis_server):
+    """A damaged entry, or one another version of the project wrote: its
+    article is given back (a later run fetches it), the others are written."""
+    from newscrawler.store.redis import RedisSeenStore
+    worker = RedisSeenStore(redis_server.url)
+    worker.claim("NWBROKEN1")
+    assert worker.hand_off("NWBROKEN1", b"not a pickle", "newscrawler:items")
+    worker.close()
+    cluster = Cluster(tmp_path, redis_server, "http://127.0.0.1:9", CLUSTER_IDLE_CLOSE=1)
+    cluster.start("writer", spider="writer")
+    codes = cluster.wait()
+    log = cluster.log("writer")
+    assert "Traceback" not in log, log[-3000:]
+    errors = [line for line in log.splitlines() if " ERROR: " in line]
+    assert any("(article 'NWBROKEN1') cannot be read (UnpicklingError" in line for line in errors), errors
+    assert codes["writer"] == 1  # an ERROR the monitors count
+    store = RedisSeenStore(redis_server.url)
+    assert store.states(["NWBROKEN1"]) == {}, "given back: a later run fetches it"
+    store.close()
+    assert cluster.stream_length() == 0

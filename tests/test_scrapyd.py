@@ -37,7 +37,7 @@ def wait_for(condition, timeout: float, what: str):
 
 def test_deploy_and_scheduled_runs(scrapyd, tmp_path):
     deployed = deploy(scrapyd, tmp_path)
-    assert deployed["status"] == "ok" and deployed["spiders"] == 3
+    assert deployed["status"] == "ok" and deployed["spiders"] == 4  # category, rolling, webapi, writer
     assert scrapyd.get("/listprojects.json")["projects"] == ["newscrawler"], "no stray project"
     output = tmp_path / "site"
     corpus = Corpus.generate(size=60, seed=121, live_rate=60)

@@ -23,6 +23,10 @@ class ClusterAddon:
         if not url:
             return
         if settings.get("CLUSTER_ROLE") == "write":
+            # The writer takes each claim over from the stream first: an
+            # article its validator then rejects is rejected in the store
+            # (a claim left to the stream would stay pending for good).
+            settings["ITEM_PIPELINES"].update({"newscrawler.pipelines.validate.ValidatePipeline": 250})
             return
         settings.set("SCHEDULER", "newscrawler.cluster.scheduler.ClusterScheduler", priority="addon")
         settings.set("DUPEFILTER_CLASS", "newscrawler.cluster.scheduler.RunDupeFilter", priority="addon")

@@ -8,6 +8,15 @@ GROUP = "writers"
 BATCH = 100
 
 
+class Unreadable:
+    """An entry whose item cannot be unpickled (another version of the
+    project wrote it, or it is damaged): its code, and why."""
+
+    def __init__(self, code: str, error: str):
+        self.code = code
+        self.error = error
+
+
 class ItemStream:
     """Entries (``code``, pickled ``item``) added by the workers'
     `HandOffPipeline`, read by one writer at a time (the writer lock):
@@ -45,11 +54,19 @@ class ItemStream:
 
     @staticmethod
     def decoded(entries) -> list[tuple[str, object]]:
+        """(entry id, item); an entry that cannot be read gives
+        (entry id, `Unreadable`) instead."""
         items = []
         for entry_id, fields in entries:
             if not fields:  # deleted meanwhile
                 continue
-            items.append((entry_id.decode(), pickle.loads(fields[b"item"])))
+            try:
+                item = pickle.loads(fields[b"item"])
+                item.info_code  # noqa: B018 - an item of this project's
+            except Exception as exc:  # noqa: BLE001 - anything a broken or foreign entry raises
+                code = fields.get(b"code", b"").decode("utf-8", "replace")
+                item = Unreadable(code, f"{type(exc).__name__}: {exc}"[:300])
+            items.append((entry_id.decode(), item))
         return items
 
     def ack(self, entry_id: str) -> None:

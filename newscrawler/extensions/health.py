@@ -71,6 +71,8 @@ def write_problems(stats: dict) -> list[str]:
         found.append(f"{not_written} article(s) could not be written (see the ERROR lines)")
     if unmarked := stats.get("newscrawler/ledger/failed", 0):
         found.append(f"{unmarked} article(s) written but not marked done in the store")
+    if unreadable := stats.get("newscrawler/writer/unreadable", 0):
+        found.append(f"{unreadable} entry(ies) of the workers' stream could not be read (see the ERROR lines)")
     if feeds := stats.get(FEED_FAILED_STAT, 0):
         found.append(f"{feeds} feed file(s) could not be written: they are incomplete")
     return found

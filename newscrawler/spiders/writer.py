@@ -10,7 +10,7 @@ from twisted.internet import defer, threads
 
 from newscrawler import leases
 from newscrawler.cluster.run import redis_client
-from newscrawler.cluster.stream import ItemStream
+from newscrawler.cluster.stream import ItemStream, Unreadable
 from newscrawler.extensions.health import NOT_SEEDING_STAT
 from newscrawler.cluster.writerlock import hold_writer_lock, release_writer_lock
 from newscrawler.pipelines.handoff import stream_key
@@ -68,13 +68,15 @@ class WriterSpider(scrapy.Spider):
             await self.unless_closing()
             for entry in reclaimed:
                 self.crawler.stats.inc_value("newscrawler/writer/reclaimed")
-                yield self.take(*entry)
+                if (item := self.take(*entry)) is not None:
+                    yield item
             quiet_since = time.monotonic()
             while True:
                 entries = await threads.deferToThread(self.stream.read, 1000)
                 await self.unless_closing()
                 for entry in entries:
-                    yield self.take(*entry)
+                    if (item := self.take(*entry)) is not None:
+                        yield item
                 if entries or self.in_flight:
                     quiet_since = time.monotonic()
                 elif not self.follow and time.monotonic() - quiet_since > self.idle_close:
@@ -100,8 +102,28 @@ class WriterSpider(scrapy.Spider):
 
     def take(self, entry_id: str, item):
         self.crawler.stats.inc_value("newscrawler/writer/read")
+        if isinstance(item, Unreadable):
+            return self.unreadable(entry_id, item)
         self.in_flight.setdefault(item.info_code, []).append(entry_id)
         return item
+
+    def unreadable(self, entry_id: str, entry: Unreadable) -> None:
+        """Give the article back (a later run fetches it again) and drop
+        the entry: one ERROR line, counted."""
+        from newscrawler.store import HANDED_OFF, StoreError, open_store
+        self.crawler.stats.inc_value("newscrawler/writer/unreadable")
+        logger.error("Entry %s of the stream (article %r) cannot be read (%s): its article is given back "
+                     "and fetched again by a later run", entry_id, entry.code, entry.error)
+        try:
+            store = open_store(self.settings)
+            try:
+                if entry.code and store.adopt(entry.code, HANDED_OFF):
+                    store.release(entry.code)
+            finally:
+                store.close()
+        except StoreError as exc:
+            logger.error("Could not give back %r (%s): its claim lapses after stale_after", entry.code, exc)
+        self.stream.ack(entry_id)
 
     def settled(self, item, *args, **kwargs):
         """The article is written, dropped or given back: its entry is done."""
