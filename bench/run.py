@@ -22,6 +22,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -110,12 +111,21 @@ def measured(cmds: list[list[str]], cwds: list[Path] | None = None, watch: Timel
         watch.start()
     procs = [subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, **popen)
              for cmd, cwd in zip(cmds, cwds or [ROOT] * len(cmds))]
-    results = []
-    for proc in procs:
-        _, status, usage = os.wait4(proc.pid, 0)
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        results.append({"cpu_s": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024,
-                        "stdout": proc.stdout.read().decode(), "returncode": proc.returncode})
+    results: list[dict | None] = [None] * len(procs)
+    while None in results:
+        for i, proc in enumerate(procs):
+            if results[i] is not None:
+                continue
+            # Polled, not waited in turn: each one's exit time is its own.
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG if len(procs) > 1 else 0)
+            if pid == 0:
+                continue
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            results[i] = {"cpu_s": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024,
+                          "stdout": proc.stdout.read().decode(), "returncode": proc.returncode,
+                          "exit_s": round(time.perf_counter() - started, 2)}
+        if None in results:
+            time.sleep(0.02)
     wall = time.perf_counter() - started
     result = {"seconds": wall, "cpu_s": sum(r["cpu_s"] for r in results),
               "rss_mb": max(r["rss_mb"] for r in results), "runs": results}
@@ -315,7 +325,10 @@ def steady_fields(result: dict) -> dict:
     if not steady:
         return {}
     return {"steady_articles": steady["articles"], "steady_seconds": round(steady["seconds"], 2),
-            "steady_articles_per_s": round(steady["per_s"], 1), "startup_s": round(steady["startup_s"], 2)}
+            "steady_articles_per_s": round(steady["per_s"], 1), "startup_s": round(steady["startup_s"], 2),
+            # From the last article written to the last process gone.
+            "leaving_s": round(result["seconds"] - steady["startup_s"] - steady["seconds"], 2),
+            "exit_s": [r["exit_s"] for r in result["runs"]]}
 
 
 def ratio(a: dict, b: dict) -> float | None:
@@ -334,7 +347,11 @@ def latency_rows(latency_size: int, steady_size: int, work: Path) -> list[dict]:
         slow.stop()
     crawls = [(ONE_SLOW, lambda url: crawl(url, work / "slow", watch=True)),
               (TWO_SLOW, lambda url: crawl(url, work / "slow-two", shards=2, watch=True))]
-    crawls += [(workers_row(n), lambda url, n=n: cluster_crawl(url, work / f"slow-workers-{n}", n)) for n in WORKERS]
+    if shutil.which("redis-server"):
+        crawls += [(workers_row(n), lambda url, n=n: cluster_crawl(url, work / f"slow-workers-{n}", n))
+                   for n in WORKERS]
+    else:
+        print("bench: no redis-server (apt-get install redis-server): no workers rows", file=sys.stderr)
     for name, measure in crawls:
         # A fresh replica for each: its request counters and threads start
         # from nothing, as the crawl's store does.
@@ -460,7 +477,8 @@ def blank(value) -> object:
 
 
 def print_table(report: dict) -> None:
-    print(f"\nnewscrawler bench, {report['date']}, {report['machine']['cores']} cores, commit {report['commit'][:12]}")
+    print(f"\nnewscrawler bench, {report['date']}, {report['machine']['cores']} cores, commit {report['commit'][:12]}, "
+          f"load average (1, 5, 15 min) {report['machine']['load_average_1_5_15_min']}")
     print(f"{'':66} {'articles':>8} {'s':>8} {'art/s':>8} {'steady/s':>8} {'CPU ms/art':>10} {'RSS MB':>8} "
           f"{'requests':>9}")
     for r in report["rows"]:
@@ -473,7 +491,7 @@ def print_table(report: dict) -> None:
     if summary := report.get("latency_50ms"):
         by = {r["name"]: r for r in report["rows"]}
         print(f"\n50 ms latency, against 1 process{'':34} {'steady x':>8} {'wall x':>8} {'start s':>8} "
-              f"{'Redis cmd/art':>13} {'reads/art':>9}")
+              f"{'leave s':>8} {'Redis cmd/art':>13} {'reads/art':>11}")
         for name, ratios in summary.items():
             r = by[name]
             redis_cmds = (f"{r['steady_redis_commands_per_article']} ({r['redis_commands_per_article']})"
@@ -481,7 +499,9 @@ def print_table(report: dict) -> None:
             reads = (f"{r.get('steady_redis_reads_per_article', '')} ({r['redis_reads_per_article']})"
                      if "redis_reads_per_article" in r else "")
             print(f"  {name:64} {blank(ratios['steady_vs_one_process']):>8} {blank(ratios['wall_vs_one_process']):>8} "
-                  f"{blank(r.get('startup_s')):>8} {redis_cmds:>13} {reads:>9}")
+                  f"{blank(r.get('startup_s')):>8} {blank(r.get('leaving_s')):>8} {redis_cmds:>13} {reads:>11}")
+        print("start s: from the start to the first article written; leave s: from the last to the exit of the "
+              "last process.")
         print("Redis cmd/art: commands Redis executed per article written, between the first article and the last "
               "(in\nbrackets: the whole row, start-up and idle polling included); reads/art: reads of client "
               "sockets, ~ round\ntrips (a pipeline arrives in one read). Our INFO commands are taken out.")
@@ -511,7 +531,7 @@ def main(argv=None) -> int:
     opts = parser.parse_args(argv)
     if opts.out is None and not opts.only:
         opts.out = "bench/results/latest.json"
-    started = time.perf_counter()
+    started, load_before = time.perf_counter(), os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="newscrawler-bench-") as tmp:
         if opts.only == "latency":
             results = {"rows": latency_rows(opts.latency_size, opts.steady_size, Path(tmp))}
@@ -522,7 +542,10 @@ def main(argv=None) -> int:
     commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
     report = {
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "machine": {"cores": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "machine": {"cores": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
+                    # Anything else running on the machine moves every row: look here first.
+                    "load_average_1_5_15_min": {"start": [round(x, 2) for x in load_before],
+                                                "end": [round(x, 2) for x in os.getloadavg()]}},
         "commit": commit or "unknown",
         "crawl_settings": CRAWL_SETTINGS,
         "sizes": {"loopback": opts.size, "latency": opts.latency_size, "latency_steady": opts.steady_size,
