@@ -46,7 +46,7 @@ deploy: setup
 schedule: setup
 	$(BIN)/python -m newscrawler.scheduler --every 300 -a base_url=http://127.0.0.1:8000 -s OUTPUT_DIR=$(CURDIR)/output
 
-# The benchmark (README, "Performance"): ~8 minutes; results in bench/results/latest.json.
+# The benchmark (README, "Performance"): ~9 minutes; results in bench/results/latest.json.
 bench: setup
 	$(BIN)/python -m bench.run
 
