@@ -52,9 +52,10 @@ class WorkerPresence:
         try:
             busy = engine is not None and engine.spider is not None and not engine.spider_is_idle()
             self.run.touch(busy, TOUCH_EVERY * 3)
-            if busy and not engine.downloader.active and getattr(engine, "_slot", None) is not None:
-                # Work in the shared queue, none in hand: an idle engine
-                # looks at its scheduler again only every 5 s (its heartbeat).
+            if not engine.downloader.active and getattr(engine, "_slot", None) is not None:
+                # An idle engine looks at its scheduler (work another worker
+                # queued) and asks whether to close (`spider_idle`) only
+                # every 5 s, its heartbeat: every second here instead.
                 engine._slot.nextcall.schedule()
         except redis.RedisError:
             self.failures += 1  # the scheduler reports Redis failing and stops the run
