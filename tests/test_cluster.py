@@ -186,3 +186,21 @@ def test_an_entry_the_writer_cannot_read_is_given_back_in_one_line(tmp_path, red
     assert store.states(["NWBROKEN1"]) == {}, "given back: a later run fetches it"
     store.close()
     assert cluster.stream_length() == 0
+
+
+def test_workers_without_a_writer_say_so_and_a_writer_started_later_writes_everything(
+        tmp_path, redis_server, replica, corpus):
+    cluster = Cluster(tmp_path, redis_server, replica.url)
+    for n in range(2):
+        cluster.start(f"worker-{n}")
+    codes = cluster.wait()
+    assert set(codes.values()) == {0}, codes
+    handed = sum(cluster.summary(f"worker-{n}")["handed_off"] for n in range(2))
+    assert handed == len(corpus.writable())
+    warned = [cluster.log(f"worker-{n}") for n in range(2)]
+    assert any(f"No writer is running for REDIS_NAMESPACE 'newscrawler': {handed} articles wait" in log
+               or "No writer is running for REDIS_NAMESPACE 'newscrawler'" in log for log in warned)
+    assert cluster.lines() == []
+    cluster.start("writer", spider="writer")
+    assert cluster.wait()["writer"] == 0
+    assert_every_article_once(cluster, corpus)

@@ -76,10 +76,23 @@ class WorkerPresence:
         if now - self.idle_since < self.run.idle_close:
             raise DontCloseSpider
 
+    def warn_without_writer(self) -> None:
+        """Articles handed off with no writer alive (none started, or one
+        with another REDIS_NAMESPACE) wait in the stream: say so."""
+        handed = self.crawler.stats.get_value("newscrawler/handoff/sent", 0)
+        if not handed or self.run.server.exists(f"{self.run.namespace}:writer"):
+            return
+        waiting = self.run.server.xlen(f"{self.run.namespace}:items")
+        self.crawler.stats.set_value("newscrawler/cluster/no_writer", 1)
+        logger.warning("No writer is running for REDIS_NAMESPACE %r: %d articles wait in its stream "
+                       "(start `scrapy crawl writer` with the same REDIS_URL and REDIS_NAMESPACE)",
+                       self.run.namespace, waiting)
+
     def spider_closed(self, spider, reason):
         if self.loop is not None and self.loop.running:
             self.loop.stop()
         try:
+            self.warn_without_writer()
             if reason == "finished":
                 self.run.leave()
             else:
