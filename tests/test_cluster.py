@@ -5,6 +5,7 @@ import re
 from collections import Counter
 
 import pytest
+import redis
 
 from newscrawler.cluster.localredis import LocalRedis
 from newscrawler.replica import Corpus, ReplicaServer
@@ -204,3 +205,36 @@ def test_workers_without_a_writer_say_so_and_a_writer_started_later_writes_every
     cluster.start("writer", spider="writer")
     assert cluster.wait()["writer"] == 0
     assert_every_article_once(cluster, corpus)
+
+
+def test_a_redis_that_lost_its_data_makes_no_second_post(tmp_path, redis_server, replica, corpus):
+    """Redis emptied (or restarted without its append-only file): the
+    writer marks the site's articles done again from items.jsonl, instead
+    of writing each a second time under another name."""
+    cluster = Cluster(tmp_path, redis_server, replica.url)
+    cluster.start("writer", spider="writer")
+    cluster.start("worker-0")
+    assert set(cluster.wait().values()) == {0}
+    assert_every_article_once(cluster, corpus)
+    redis.Redis.from_url(redis_server.url).flushall()
+    cluster.new_run()
+    cluster.start("writer", spider="writer")
+    cluster.start("worker-0")
+    codes = cluster.wait()
+    assert set(codes.values()) == {0}, {n: cluster.log(n)[-3000:] for n in codes}
+    assert_every_article_once(cluster, corpus)
+    assert f"the {len(corpus.writable())} articles of" in cluster.log("writer")
+
+
+def test_a_writer_of_another_folder_is_refused(tmp_path, redis_server, replica, corpus):
+    cluster = Cluster(tmp_path, redis_server, replica.url)
+    cluster.start("writer", spider="writer")
+    cluster.start("worker-0")
+    assert set(cluster.wait().values()) == {0}
+    cluster.site = tmp_path / "elsewhere"
+    cluster.new_run()
+    cluster.start("writer", spider="writer")
+    assert cluster.wait()["writer"] == 2
+    stderr = (cluster.folder("writer") / "stderr.txt").read_text(encoding="utf-8")
+    assert stderr.startswith("scrapy: error: REDIS_NAMESPACE 'newscrawler' of this Redis is another site's")
+    assert not (tmp_path / "elsewhere" / "_posts").exists() or not list((tmp_path / "elsewhere" / "_posts").iterdir())

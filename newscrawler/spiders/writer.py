@@ -2,6 +2,7 @@
 
 import logging
 import time
+from pathlib import Path
 
 import redis
 import scrapy
@@ -10,6 +11,7 @@ from twisted.internet import defer, threads
 
 from newscrawler import leases
 from newscrawler.cluster.run import redis_client
+from newscrawler.cluster.site import check_site
 from newscrawler.cluster.stream import ItemStream, Unreadable
 from newscrawler.extensions.health import NOT_SEEDING_STAT
 from newscrawler.cluster.writerlock import hold_writer_lock, release_writer_lock
@@ -37,8 +39,30 @@ class WriterSpider(scrapy.Spider):
     def settings_problem(cls, settings) -> str | None:
         if not settings.get("REDIS_URL"):
             return "the writer reads what the workers hand off: set REDIS_URL (and run workers with it)"
-        return hold_writer_lock(settings["REDIS_URL"], settings.get("REDIS_NAMESPACE") or "newscrawler",
-                                settings.getfloat("CLUSTER_HEARTBEAT_TTL", 30))
+        namespace = settings.get("REDIS_NAMESPACE") or "newscrawler"
+        if problem := hold_writer_lock(settings["REDIS_URL"], namespace, settings.getfloat("CLUSTER_HEARTBEAT_TTL", 30)):
+            return problem
+        return cls.site_problem(settings, namespace)
+
+    @staticmethod
+    def site_problem(settings, namespace: str) -> str | None:
+        """Once per process, with the writer's lock held: see `newscrawler.cluster.site`."""
+        from newscrawler.store import StoreError, open_store
+        if getattr(WriterSpider, "_site_checked", False):
+            return None
+        as_writer = settings.copy()
+        as_writer.set("CLUSTER_ROLE", "write", priority="cmdline")  # a kill mid-way: the writer settles its claims
+        try:
+            store = open_store(as_writer)
+            try:
+                problem = check_site(redis_client(settings["REDIS_URL"]), namespace,
+                                     Path(settings["OUTPUT_DIR"]), store)
+                WriterSpider._site_checked = problem is None
+                return problem
+            finally:
+                store.close()
+        except (StoreError, redis.RedisError, OSError) as exc:
+            return f"cannot check which site Redis holds: {exc}"
 
     def __init__(self, follow="0", base_url=None, **kwargs):
         super().__init__(**kwargs)
