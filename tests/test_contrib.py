@@ -47,7 +47,7 @@ def test_crawl_quietly_stops_a_run_over_its_time_and_says_so(tmp_path, monkeypat
         pytest.skip("flock or timeout is not installed: apt-get install util-linux coreutils")
     monkeypatch.setenv("NEWSCRAWLER_TIMEOUT", "4")
     corpus = Corpus.generate(size=30, seed=212)
-    with ReplicaServer(corpus, faults=Faults(latency=30)) as replica:
+    with ReplicaServer(corpus, faults=Faults(latency=10)) as replica:
         run = crawl_quietly(tmp_path, replica.url)
     assert run.returncode in (124, 137), run.stderr
     assert run.stderr.splitlines() == [f"newscrawler category: FAILED: the run took over 4: stopped "
