@@ -40,3 +40,20 @@ def test_crawl_quietly_speaks_once_when_a_failure_starts_and_once_when_it_ends(t
                        f"(log: {tmp_path / 'logs' / 'category-last.log'})"]
     assert said[3] == ["newscrawler category: runs finish well again (they failed: 1 page(s) given up after retries)"]
     assert (tmp_path / "logs" / "category.log").read_text().count("INFO: Summary: ") == 5
+
+
+def test_crawl_quietly_stops_a_run_over_its_time_and_says_so(tmp_path, monkeypatch):
+    if not shutil.which("flock") or not shutil.which("timeout"):
+        pytest.skip("flock or timeout is not installed: apt-get install util-linux coreutils")
+    monkeypatch.setenv("NEWSCRAWLER_TIMEOUT", "4")
+    corpus = Corpus.generate(size=30, seed=212)
+    with ReplicaServer(corpus, faults=Faults(latency=10)) as replica:
+        run = crawl_quietly(tmp_path, replica.url)
+    assert run.returncode in (124, 137), run.stderr
+    assert run.stderr.splitlines() == [f"newscrawler category: FAILED: the run took over 4: stopped "
+                                       f"(log: {tmp_path / 'logs' / 'category-last.log'})"]
+
+
+def test_the_systemd_unit_stops_a_run_that_hangs():
+    unit = (REPO_ROOT / "contrib" / "systemd" / "newscrawler.service").read_text()
+    assert "\nTimeoutStartSec=" in unit

@@ -1,14 +1,16 @@
 """What the monitors' results lead to: the run's verdict, and the alerts."""
 
 import logging
+import threading
 from pathlib import Path
 
 from spidermon.core.actions import Action
 
 from newscrawler.extensions.health import FAILED_STAT
 from newscrawler.monitors.alerts import alert_text, changes, read_alerted, run_name, save_alerted
+from newscrawler.monitors.locks import locked
 from newscrawler.monitors.mail import EmailAlert
-from newscrawler.monitors.history import runs_dir, source_key
+from newscrawler.monitors.history import LOCK_SUFFIX, runs_dir, source_key
 from newscrawler.monitors.webhook import WebhookError, post_alert
 
 logger = logging.getLogger(__name__)
@@ -30,6 +32,28 @@ def failures(result) -> list[tuple[object, str, str]]:
         found += [(check, key, failed.reason) for key in keys] if len(keys) == 1 else \
             [(check, key, words) for key, words in zip(keys, check.found)]
     return found
+
+
+def within(seconds: float, send, *args) -> None:
+    """``send(*args)``, done within `seconds` or ``TimeoutError``: it runs in
+    a daemon thread, left behind when late (a server that answers a byte at
+    a time defeats a socket's timeout, which bounds each read only); an
+    exception it raises is raised here."""
+    raised = []
+
+    def run():
+        try:
+            send(*args)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller
+            raised.append(exc)
+
+    thread = threading.Thread(target=run, name="alert", daemon=True)
+    thread.start()
+    thread.join(seconds)
+    if thread.is_alive():
+        raise TimeoutError(f"not sent within {seconds:g} s")
+    if raised:
+        raise raised[0]
 
 
 class Verdict(Action):
@@ -54,8 +78,11 @@ class Verdict(Action):
 class Alert(Action):
     """Send an alert when a check starts failing, or recovers: by e-mail
     (``SPIDERMON_EMAIL_TO``) and/or to ``ALERT_WEBHOOK_URL``; nothing when
-    neither is set. A failure stays alerted once every channel took it; a
-    channel that fails is one ERROR line, and the next run tries again."""
+    neither is set. What each channel took is kept apart: a channel is sent
+    a failure once, while another that fails is tried again each run (one
+    ERROR line a run). Each channel's send takes ``ALERT_TIMEOUT`` seconds at
+    most (late: not sent). Runs at once over one output decide, send and
+    record in turn (a lock): a failure is alerted once."""
 
     recoveries = True
 
@@ -78,40 +105,58 @@ class Alert(Action):
     def run_action(self):
         if not self.channels:
             return
-        spider, stats = self.data.spider, self.data.stats
-        path = runs_dir(self.output_dir) / f"{source_key(spider)}.alerted.json"
-        alerted = read_alerted(path)
-        failing = {key: words for _, key, words in failures(self.result)}
-        new, recovered = changes(failing, alerted, self.recoveries)
-        if not new and not recovered:
-            return
-        still = {key: words for key, words in failing.items() if key not in new}
-        run = run_name(spider, stats)
-        subject, text = alert_text(run, new, still, recovered, stats, str(Path(self.output_dir).resolve()))
-        if self.send(subject, text, {"run": run, "failed": new, "still_failing": still, "recovered": recovered}):
-            kept = {k: v for k, v in alerted.items() if k not in recovered}
-            try:
-                save_alerted(path, {**kept, **new})
-            except OSError as exc:
-                logger.error("Could not save the alerted failures to %s: %s", path, exc.strerror or exc)
+        path = runs_dir(self.output_dir) / f"{source_key(self.data.spider)}.alerted.json"
+        # Another run holds the lock while it sends: ALERT_TIMEOUT a channel at most.
+        wait = self.timeout * len(self.channels) + 30
+        try:
+            with locked(path.with_name(path.name + LOCK_SUFFIX), wait):
+                alerted = read_alerted(path)
+                if self.alert(alerted):
+                    try:
+                        save_alerted(path, alerted)
+                    except OSError as exc:
+                        logger.error("Could not save the alerted failures to %s: %s", path, exc.strerror or exc)
+        except OSError as exc:  # the lock: not had in time, or not made
+            logger.error("Could not alert (the next run tries again): %s", exc.strerror or exc)
 
-    def send(self, subject: str, text: str, details: dict) -> bool:
-        stats = self.data.crawler.stats
-        sent = True
+    def alert(self, alerted: dict[str, dict[str, str]]) -> bool:
+        """Send each channel what is news to it; record in `alerted` what
+        each took. Whether any did."""
+        spider, stats = self.data.spider, self.data.stats
+        failing = {key: words for _, key, words in failures(self.result)}
+        run = run_name(spider, stats)
+        took = False
         for name, channel in self.channels.items():
-            try:
-                if name == "email":
-                    channel.send(subject, text, self.result, self.data)
-                else:
-                    post_alert(channel, {"text": f"{subject}\n\n{text}", "subject": subject, **details}, self.timeout)
-            except (OSError, WebhookError, ValueError) as exc:  # smtplib's errors are OSErrors
-                stats.inc_value(f"newscrawler/alert/{name}/failed")
-                logger.error("Could not send the alert by %s: %s (the next run tries again)", name, exc)
-                sent = False
+            told = alerted.get(name, {})
+            new, recovered = changes(failing, told, self.recoveries)
+            if not new and not recovered:
                 continue
-            stats.inc_value(f"newscrawler/alert/{name}/sent")
-            logger.info("Alert sent by %s: %s", name, subject)
-        return sent
+            still = {key: words for key, words in failing.items() if key not in new}
+            subject, text = alert_text(run, new, still, recovered, stats, str(Path(self.output_dir).resolve()))
+            details = {"run": run, "failed": new, "still_failing": still, "recovered": recovered}
+            if self.send(name, channel, subject, text, details):
+                alerted[name] = {**{k: v for k, v in told.items() if k not in recovered}, **new}
+                took = True
+        return took
+
+    def send(self, name: str, channel, subject: str, text: str, details: dict) -> bool:
+        stats = self.data.crawler.stats
+        try:
+            if name == "email":
+                within(self.timeout, channel.send, subject, text, self.result, self.data)
+            else:
+                payload = {"text": f"{subject}\n\n{text}", "subject": subject, **details}
+                within(self.timeout, post_alert, channel, payload, self.timeout)
+        except (OSError, WebhookError, ValueError) as exc:  # smtplib's errors and TimeoutError are OSErrors
+            key = f"newscrawler/alert/{name}/failed"
+            again = stats.get_value(key, 0) > 0  # failed before in this run: said already
+            stats.inc_value(key)
+            (logger.warning if again else logger.error)(
+                "Could not send the alert by %s: %s (the next run tries again)", name, exc)
+            return False
+        stats.inc_value(f"newscrawler/alert/{name}/sent")
+        logger.info("Alert sent by %s: %s", name, subject)
+        return True
 
 
 class AlertNew(Alert):

@@ -1,8 +1,9 @@
 """What an alert says, and which failures were alerted already.
 
 One alert when a check starts failing, one when it recovers, none while it
-goes on failing: the failures alerted are kept per source in
-``OUTPUT_DIR/runs/<source>.alerted.json``."""
+goes on failing: the failures alerted are kept per source and per channel
+in ``OUTPUT_DIR/runs/<source>.alerted.json`` (``{"email": {failure key: its
+words}, "webhook": {...}}``)."""
 
 import json
 import logging
@@ -13,14 +14,22 @@ from newscrawler.files import atomic_write
 
 logger = logging.getLogger(__name__)
 
+CHANNELS = ("email", "webhook")
 
-def read_alerted(path: Path) -> dict[str, str]:
-    """Failure key -> its words, as last alerted; {} when none (or unreadable: a warning)."""
+
+def read_alerted(path: Path) -> dict[str, dict[str, str]]:
+    """Channel -> failure key -> its words, as last alerted; {} when none
+    (or unreadable: a warning). A file of an older release, one map of
+    failures for every channel, is read as every channel's."""
     try:
         alerted = json.loads(path.read_text(encoding="utf-8"))
-        if isinstance(alerted, dict) and all(isinstance(v, str) for v in alerted.values()):
+        if not isinstance(alerted, dict):
+            raise ValueError("not a map of channels")
+        if alerted and all(isinstance(v, str) for v in alerted.values()):
+            return {channel: dict(alerted) for channel in CHANNELS}
+        if all(isinstance(m, dict) and all(isinstance(v, str) for v in m.values()) for m in alerted.values()):
             return alerted
-        raise ValueError("not a map of failures")
+        raise ValueError("not a map of channels")
     except FileNotFoundError:
         return {}
     except (OSError, ValueError) as exc:
@@ -28,7 +37,7 @@ def read_alerted(path: Path) -> dict[str, str]:
         return {}
 
 
-def save_alerted(path: Path, alerted: dict[str, str]) -> None:
+def save_alerted(path: Path, alerted: dict[str, dict[str, str]]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(path, json.dumps(alerted, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8"))
 

@@ -2,7 +2,9 @@
 
 Each run's stats are added to ``OUTPUT_DIR/runs/<source>.history`` when it
 ends (the last ``SPIDERMON_MAX_STORED_STATS``), written whole: a kill
-leaves the old history or the new one. The monitors read it as
+leaves the old history or the new one. Runs at once over one output add
+theirs in turn (a lock, ``<source>.history.lock``): none is lost. A history
+that cannot be read, whatever its corruption, is a warning and a new one. The monitors read it as
 ``stats_history`` (newest first) to compare a run with the runs before it,
 and the status page draws it."""
 
@@ -14,11 +16,17 @@ from pathlib import Path
 from spidermon.contrib.stats.statscollectors.local_storage import LocalStorageStatsHistoryCollector
 
 from newscrawler.files import atomic_write
+from newscrawler.monitors.locks import locked
 
 logger = logging.getLogger(__name__)
 
 SOURCE_STAT = "newscrawler/run/source"
 HISTORY_SUFFIX = ".history"
+LOCK_SUFFIX = ".lock"
+# 900 runs are about 2 MB: a history far bigger is not one of ours.
+MAX_HISTORY_BYTES = 64 * 2**20
+# Seconds a run waits for another to add its stats (a write of 2 MB).
+LOCK_WAIT = 60
 
 
 def source_key(spider) -> str:
@@ -33,16 +41,19 @@ def runs_dir(output_dir) -> Path:
 
 def read_history(path: Path, keep: int) -> deque:
     """The stats of the runs in `path`, newest first; empty when there is
-    none, or it cannot be read (a warning)."""
+    none, or it cannot be read (a warning): any corruption of the file, any
+    error unpickling it, or anything but a deque of dicts."""
     try:
-        with path.open("rb") as f:
-            history = pickle.load(f)  # noqa: S301 - our own file, in our own output
-        if not isinstance(history, deque):
+        if path.stat().st_size > MAX_HISTORY_BYTES:
+            raise ValueError(f"over {MAX_HISTORY_BYTES} bytes")
+        history = pickle.loads(path.read_bytes())  # noqa: S301 - our own file, in our own output
+        if not isinstance(history, deque) or not all(isinstance(stats, dict) for stats in history):
             raise ValueError("not a run history")
     except FileNotFoundError:
         return deque(maxlen=keep)
-    except (OSError, ValueError, EOFError, pickle.UnpicklingError, AttributeError, ImportError) as exc:
-        logger.warning("The run history %s cannot be read (%s): starting a new one", path, exc)
+    except Exception as exc:  # noqa: BLE001 - a corrupted pickle raises anything (TypeError, MemoryError...)
+        logger.warning("The run history %s cannot be read (%s: %s): starting a new one",
+                       path, type(exc).__name__, str(exc)[:200])
         return deque(maxlen=keep)
     return deque(history, maxlen=keep)
 
@@ -68,13 +79,18 @@ class RunHistory(LocalStorageStatsHistoryCollector):
         self.set_value(SOURCE_STAT, getattr(spider, "base_url", None))
 
     def _persist_stats(self, stats, spider=None):
+        """Read the history again, add this run, write it whole: under the
+        lock, so that a run ending meanwhile is not lost."""
         spider = spider or self._crawler.spider
         if not self._recorded():
             return
         path = self._stats_location(spider)
-        spider.stats_history.appendleft(dict(stats))
+        keep = self._crawler.settings.getint("SPIDERMON_MAX_STORED_STATS")
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(path, pickle.dumps(spider.stats_history))
+            with locked(path.with_name(path.name + LOCK_SUFFIX), LOCK_WAIT):
+                history = read_history(path, keep)
+                history.appendleft(dict(stats))
+                atomic_write(path, pickle.dumps(history))
+            spider.stats_history = history
         except OSError as exc:
             logger.error("Could not save the run history %s: %s", path, exc.strerror or exc)
