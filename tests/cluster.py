@@ -46,7 +46,7 @@ class Cluster:
         folder = self.folder(name)
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "summary.json").unlink(missing_ok=True)
-        output = self.site if spider == "writer" else folder / "output"
+        output = self.site if spider == "writer" else folder / "output"  # writers share the site
         args = ["-a", f"base_url={self.base_url}"] if spider != "writer" else []
         cmd = process_command(spider, folder, output, self.redis.url, self.run_id, *args, *self.extra())
         proc = self.procs[name] = subprocess.Popen(cmd, cwd=folder, env=ENV, stdout=subprocess.DEVNULL,

@@ -2,6 +2,8 @@
 over a real socket: every article once, whatever is killed."""
 
 import re
+import signal
+import time
 from collections import Counter
 
 import pytest
@@ -238,3 +240,41 @@ def test_a_writer_of_another_folder_is_refused(tmp_path, redis_server, replica, 
     stderr = (cluster.folder("writer") / "stderr.txt").read_text(encoding="utf-8")
     assert stderr.startswith("scrapy: error: REDIS_NAMESPACE 'newscrawler' of this Redis is another site's")
     assert not (tmp_path / "elsewhere" / "_posts").exists() or not list((tmp_path / "elsewhere" / "_posts").iterdir())
+
+
+def wait_for_log(cluster: Cluster, name: str, text: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while text not in cluster.log(name):
+        assert time.monotonic() < deadline, cluster.log(name)[-3000:]
+        time.sleep(0.1)
+
+
+def test_a_writer_stopped_with_ctrl_c_says_nothing_more(tmp_path, redis_server):
+    cluster = Cluster(tmp_path, redis_server, "http://127.0.0.1:9")
+    cluster.start("writer", spider="writer")
+    wait_for_log(cluster, "writer", "Spider opened")
+    time.sleep(1.5)  # reading the stream
+    cluster.procs["writer"].send_signal(signal.SIGINT)
+    codes = cluster.wait()
+    assert codes["writer"] == 1  # did not finish
+    assert "Traceback" not in cluster.log("writer"), cluster.log("writer")[-3000:]
+
+
+def test_a_stalled_writer_does_not_take_the_lock_back(tmp_path, redis_server, replica, corpus):
+    """SIGSTOP past the heartbeat: a second writer takes over; the first,
+    resumed, stops instead of renewing the lock over the second's."""
+    cluster = Cluster(tmp_path, redis_server, replica.url)
+    cluster.start("writer-a", spider="writer")
+    wait_for_log(cluster, "writer-a", "Spider opened")
+    cluster.procs["writer-a"].send_signal(signal.SIGSTOP)
+    cluster.start("writer-b", spider="writer")
+    wait_for_log(cluster, "writer-b", "Spider opened")
+    server = redis.Redis.from_url(redis_server.url)
+    holder = server.get("newscrawler:writer")
+    cluster.procs["writer-a"].send_signal(signal.SIGCONT)
+    cluster.start("worker-0")
+    codes = cluster.wait()
+    assert "Stopping the writer: it stalled past CLUSTER_HEARTBEAT_TTL" in cluster.log("writer-a")
+    assert codes["writer-a"] == 1 and codes["writer-b"] == 0 and codes["worker-0"] == 0, codes
+    assert holder is not None and server.get("newscrawler:writer") in (holder, None)
+    assert_every_article_once(cluster, corpus)

@@ -86,3 +86,15 @@ def test_no_corruption_of_the_history_raises(tmp_path, caplog):
     assert "Traceback" not in run.log and "] ERROR: " not in run.log, run.log[-3000:]
     assert "cannot be read" in run.log
     assert len(recorded(output)) == 1
+
+
+def test_a_history_that_cannot_be_saved_fails_the_run(tmp_path):
+    """It was an ERROR line and exit 0: the next runs' checks that look back
+    over the history were blind, and nothing said so but the log."""
+    output = tmp_path / "out"
+    (output / "runs" / "category.history").mkdir(parents=True)  # a folder where the file goes
+    with ReplicaServer(Corpus.generate(size=20, seed=5)) as replica:
+        result = crawl(output, replica.url)
+    assert result.returncode == 1, result.log[-3000:]
+    assert "Could not save the run history" in result.log
+    assert "Traceback" not in result.log

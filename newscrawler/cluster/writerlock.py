@@ -8,6 +8,15 @@ import redis
 from newscrawler import leases
 
 
+# Renew the lock if it is still ARGV[1]'s (or lapsed: nobody took it).
+_RENEW = """
+local holder = redis.call('GET', KEYS[1])
+if holder and holder ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1
+"""
+
+
 class WriterLock:
     """``{namespace}:writer`` holds the token of the writer process; a
     thread renews it every third of `ttl` seconds. A killed writer's lock
@@ -21,6 +30,9 @@ class WriterLock:
         self.ttl = ttl
         self.token = leases.process_token()
         self.stop = threading.Event()
+        self.lost = False
+        self.on_lost = None
+        """Called (from the renewing thread) when another writer holds the lock."""
 
     def holder(self) -> str | None:
         value = self.server.get(self.key)
@@ -41,11 +53,19 @@ class WriterLock:
         return None
 
     def _renew(self) -> None:
+        """Renew the lock while it is this writer's. A writer stalled past
+        `ttl` (SIGSTOP, swapping) finds another holding it: it has lost it
+        and must stop (`on_lost`), not take it back."""
         while not self.stop.wait(self.ttl / 3):
             try:
-                self.server.set(self.key, self.token, px=int(self.ttl * 1000))
+                held = self.server.eval(_RENEW, 1, self.key, self.token, int(self.ttl * 1000))
             except redis.RedisError:
-                pass  # the store's calls report Redis failing
+                continue  # the store's calls report Redis failing
+            if not held:
+                self.lost = True
+                if self.on_lost is not None:
+                    self.on_lost()
+                return
 
     def _wait_for_dead_writers(self, deadline: float) -> None:
         """Until the heartbeat of every other writer has lapsed (their
@@ -83,6 +103,10 @@ def hold_writer_lock(url: str, namespace: str, ttl: float) -> str | None:
         return f"another writer ({holder}) is writing this site: one writer per site (REDIS_NAMESPACE {namespace})"
     _held = lock
     return None
+
+
+def held_writer_lock() -> "WriterLock | None":
+    return _held
 
 
 def release_writer_lock() -> None:

@@ -27,7 +27,9 @@ def run_counts(stats: dict) -> dict[str, int]:
         "requested": max(stats.get("newscrawler/article/requested", 0), not_found),
         "not_found": not_found,
         "dropped": sum(drops_by_reason(stats).values()),
-        "written": stats.get("newscrawler/ledger/done", 0),
+        # A worker of many hands its articles to the writer, which writes
+        # them: for the worker's rates, handed off is written.
+        "written": stats.get("newscrawler/ledger/done", 0) + stats.get("newscrawler/handoff/sent", 0),
     }
 
 
@@ -68,7 +70,9 @@ def item_error_problems(stats: dict) -> list[str]:
 def write_problems(stats: dict) -> list[str]:
     found = []
     if not_written := stats.get("newscrawler/write/failed", 0):
-        found.append(f"{not_written} article(s) could not be written (see the ERROR lines)")
+        down = stats.get("newscrawler/write/failed/store_down", 0)
+        where = f"; {down} of them once the store was down, after its ERROR line" if down else ""
+        found.append(f"{not_written} article(s) could not be written (see the ERROR lines{where})")
     if unmarked := stats.get("newscrawler/ledger/failed", 0):
         found.append(f"{unmarked} article(s) written but not marked done in the store")
     if unreadable := stats.get("newscrawler/writer/unreadable", 0):

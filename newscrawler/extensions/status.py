@@ -8,6 +8,7 @@ from pathlib import Path
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from newscrawler.extensions.health import FAILED_STAT
 from newscrawler.monitors.history import source_key
 from newscrawler.status import Run, history_runs, write_status
 
@@ -39,5 +40,6 @@ class StatusPage:
             stats.set_value("newscrawler/status/written", 1)
         except OSError as exc:
             stats.set_value("newscrawler/status/failed", 1)
+            stats.set_value(FAILED_STAT, 1)
             logger.error("Could not write the status page %s: %s", self.output_dir / "status.html",
                          exc.strerror or exc)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from spidermon.contrib.stats.statscollectors.local_storage import LocalStorageStatsHistoryCollector
 
+from newscrawler.extensions.health import FAILED_STAT
 from newscrawler.files import atomic_write
 from newscrawler.monitors.locks import locked
 
@@ -94,3 +95,6 @@ class RunHistory(LocalStorageStatsHistoryCollector):
             spider.stats_history = history
         except OSError as exc:
             logger.error("Could not save the run history %s: %s", path, exc.strerror or exc)
+            # After the verdict, but the run fails all the same: the checks
+            # that look back over the history would be blind.
+            self.set_value(FAILED_STAT, 1)

@@ -7,14 +7,15 @@ from pathlib import Path
 import redis
 import scrapy
 from scrapy import signals
-from twisted.internet import defer, threads
+from twisted.internet import defer, reactor, threads
+from twisted.internet.defer import CancelledError
 
 from newscrawler import leases
 from newscrawler.cluster.run import redis_client
 from newscrawler.cluster.site import check_site
 from newscrawler.cluster.stream import ItemStream, Unreadable
 from newscrawler.extensions.health import NOT_SEEDING_STAT
-from newscrawler.cluster.writerlock import hold_writer_lock, release_writer_lock
+from newscrawler.cluster.writerlock import held_writer_lock, hold_writer_lock, release_writer_lock
 from newscrawler.pipelines.handoff import stream_key
 
 logger = logging.getLogger(__name__)
@@ -82,10 +83,26 @@ class WriterSpider(scrapy.Spider):
         for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
             crawler.signals.connect(spider.settled, signal=signal)
         crawler.signals.connect(spider.closed_writer, signal=signals.spider_closed)
+        if (lock := held_writer_lock()) is not None:
+            lock.on_lost = lambda: reactor.callFromThread(spider.lock_lost)
         return spider
+
+    def lock_lost(self) -> None:
+        logger.error("Stopping the writer: it stalled past CLUSTER_HEARTBEAT_TTL and another writer holds the "
+                     "lock now (what this one read and did not write, that one reads again)")
+        self.crawler.stats.set_value("newscrawler/writer/lock_lost", 1)
+        if self.crawler.engine is not None and self.crawler.engine.spider is not None:
+            self.crawler.engine.close_spider(self, "writer_lock_lost")
 
     async def start(self):
         self.crawler.stats.set_value(NOT_SEEDING_STAT, 1)
+        try:
+            async for item in self.read_stream():
+                yield item
+        except CancelledError:
+            return  # the run is stopping (Ctrl-C, SIGTERM): what was read and not written is read again
+
+    async def read_stream(self):
         try:
             await threads.deferToThread(self.stream.create_group)
             reclaimed = await threads.deferToThread(self.stream.reclaim)
