@@ -278,3 +278,19 @@ def test_a_stalled_writer_does_not_take_the_lock_back(tmp_path, redis_server, re
     assert codes["writer-a"] == 1 and codes["writer-b"] == 0 and codes["worker-0"] == 0, codes
     assert holder is not None and server.get("newscrawler:writer") in (holder, None)
     assert_every_article_once(cluster, corpus)
+
+
+def test_a_run_whose_first_worker_died_before_its_first_page_fails(tmp_path, redis_server, replica):
+    """The first worker took the run's start, then died before any request
+    reached the queue (as a kill -9 in its first second does): the others
+    found nothing to do and ended well, and the site got nothing."""
+    cluster = Cluster(tmp_path, redis_server, replica.url)
+    redis.Redis.from_url(redis_server.url).set(f"newscrawler:run:{cluster.run_id}:seeded", "vm-1-deadbeef")
+    for n in range(2):
+        cluster.start(f"worker-{n}")
+    codes = cluster.wait()
+    assert codes == {"worker-0": 1, "worker-1": 1}, codes
+    for n in range(2):
+        log = cluster.log(f"worker-{n}")
+        assert "no worker of the run read a page of the source: the one that began it died first" in log
+        assert "Traceback" not in log

@@ -9,6 +9,7 @@ from scrapy.exceptions import DontCloseSpider, NotConfigured
 from twisted.internet import task
 
 from newscrawler.cluster.run import ClusterRun
+from newscrawler.extensions.health import RUN_PAGES_STAT, SOURCE_PAGES_STAT
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +31,8 @@ class WorkerPresence:
         self.idle_since: float | None = None
         self.loop: task.LoopingCall | None = None
         self.failures = 0
+        self.pages_told = 0
+        """Pages of the source this worker read, added to the run's count."""
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -52,6 +55,7 @@ class WorkerPresence:
         try:
             busy = engine is not None and engine.spider is not None and not engine.spider_is_idle()
             self.run.touch(busy, TOUCH_EVERY * 3)
+            self.tell_pages()
             if not engine.downloader.active and getattr(engine, "_slot", None) is not None:
                 # An idle engine looks at its scheduler (work another worker
                 # queued) and asks whether to close (`spider_idle`) only
@@ -61,6 +65,14 @@ class WorkerPresence:
             self.failures += 1  # the scheduler reports Redis failing and stops the run
         except RuntimeError:
             pass  # the engine is closing
+
+    def tell_pages(self) -> int:
+        """Add the source pages read since the last call to the run's
+        count; return the run's count."""
+        read = self.crawler.stats.get_value(SOURCE_PAGES_STAT, 0)
+        total = self.run.server.incrby(self.run.key("pages"), read - self.pages_told)
+        self.pages_told = read
+        return total
 
     def spider_idle(self, spider):
         try:
@@ -92,6 +104,9 @@ class WorkerPresence:
         if self.loop is not None and self.loop.running:
             self.loop.stop()
         try:
+            # The checks at the end of the run (next) tell a run that read
+            # nothing at all: its first worker died before its first page.
+            self.crawler.stats.set_value(RUN_PAGES_STAT, self.tell_pages())
             self.warn_without_writer()
             if reason == "finished":
                 self.run.leave()

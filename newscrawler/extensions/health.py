@@ -94,6 +94,8 @@ def index_problems(stats: dict) -> list[str]:
 # Set by a process that reads the source only if its run gives it pages:
 # a worker of a run another worker seeded, the writer (newscrawler.cluster).
 NOT_SEEDING_STAT = "newscrawler/cluster/not_seeding"
+# Pages of the source read by all the workers of the run (many workers).
+RUN_PAGES_STAT = "newscrawler/cluster/run_pages"
 
 
 def source_problems(stats: dict) -> list[str]:
@@ -101,7 +103,12 @@ def source_problems(stats: dict) -> list[str]:
     listing, the index, a feed): a JOBDIR of a job that already ended, whose
     seen requests filter everything, looks like that."""
     if stats.get(NOT_SEEDING_STAT):
-        return []  # a worker of a run another seeded, or the writer: it need not read the source
+        # A worker of a run another seeded, or the writer: it need not read
+        # the source, but a run of which no worker read a page lost its start.
+        if stats.get("finish_reason") == "finished" and stats.get(RUN_PAGES_STAT) == 0:
+            return ["no worker of the run read a page of the source: the one that began it died first "
+                    "(the next run begins again)"]
+        return []
     if stats.get("finish_reason") != "finished" or stats.get(SOURCE_PAGES_STAT) or given_up_problems(stats):
         return []  # read something, or says why it did not
     return ["the run read no page of the source (with -s JOBDIR: that job has ended or its queue is broken; "
