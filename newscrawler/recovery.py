@@ -22,22 +22,25 @@ logger = logging.getLogger(__name__)
 POST_FOLDERS = ("_posts", "old_post")
 
 
-def codes_in_jsonl(path: Path, wanted: set[str]) -> set[str]:
-    """Which of `wanted` have a complete line in the JSON Lines file."""
-    found: set[str] = set()
-    if not wanted or not path.exists():
-        return found
+def jsonl_codes(path: Path):
+    """The info_code of each complete line of the JSON Lines file."""
+    if not path.exists():
+        return
     with open(path, "rb") as f:
         for line in f:
             if not line.endswith(b"\n"):
-                break
+                return
             try:
                 code = json.loads(line).get("info_code")
             except (ValueError, AttributeError, RecursionError):
                 continue
-            if code in wanted:
-                found.add(code)
-    return found
+            if isinstance(code, str) and code:
+                yield code
+
+
+def codes_in_jsonl(path: Path, wanted: set[str]) -> set[str]:
+    """Which of `wanted` have a complete line in the JSON Lines file."""
+    return {code for code in jsonl_codes(path) if code in wanted} if wanted else set()
 
 
 def undo(store: SeenStore, info_code: str, output_dir: Path) -> bool:

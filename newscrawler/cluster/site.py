@@ -12,12 +12,12 @@ and Redis holds it too (``{namespace}:site``). At the writer's start:
   not the site's folder): the writer refuses to start.
 """
 
-import json
 import logging
 import secrets
 from pathlib import Path
 
 from newscrawler.files import atomic_write
+from newscrawler.recovery import jsonl_codes
 
 logger = logging.getLogger(__name__)
 
@@ -34,22 +34,6 @@ def site_id(output_dir: Path) -> str:
     return new
 
 
-def written_codes(items: Path):
-    """The info_code of every complete line of items.jsonl."""
-    if not items.exists():
-        return
-    with open(items, "rb") as f:
-        for line in f:
-            if not line.endswith(b"\n"):
-                return
-            try:
-                code = json.loads(line).get("info_code")
-            except (ValueError, AttributeError, RecursionError):
-                continue
-            if isinstance(code, str) and code:
-                yield code
-
-
 def check_site(server, namespace: str, output_dir: Path, store) -> str | None:
     """Make Redis and ``OUTPUT_DIR`` agree on the site (see the module);
     a problem in one line, or None."""
@@ -62,7 +46,7 @@ def check_site(server, namespace: str, output_dir: Path, store) -> str | None:
                 f"now, `redis-cli DEL {key}`)")
     if known is None:
         marked = 0
-        for code in written_codes(output_dir / "items.jsonl"):
+        for code in jsonl_codes(output_dir / "items.jsonl"):
             if store.claim(code):
                 store.complete(code)
                 marked += 1
