@@ -219,6 +219,11 @@ def test_a_redis_that_lost_its_data_makes_no_second_post(tmp_path, redis_server,
     assert set(cluster.wait().values()) == {0}
     assert_every_article_once(cluster, corpus)
     redis.Redis.from_url(redis_server.url).flushall()
+    # A worker first, alone: it claims every article again and hands it off.
+    cluster.new_run()
+    cluster.start("worker-0")
+    assert cluster.wait()["worker-0"] == 0
+    assert cluster.stream_length() == len(corpus.writable())
     cluster.new_run()
     cluster.start("writer", spider="writer")
     cluster.start("worker-0")
@@ -226,6 +231,7 @@ def test_a_redis_that_lost_its_data_makes_no_second_post(tmp_path, redis_server,
     assert set(codes.values()) == {0}, {n: cluster.log(n)[-3000:] for n in codes}
     assert_every_article_once(cluster, corpus)
     assert f"the {len(corpus.writable())} articles of" in cluster.log("writer")
+    assert cluster.stream_length() == 0
 
 
 def test_a_writer_of_another_folder_is_refused(tmp_path, redis_server, replica, corpus):

@@ -535,3 +535,15 @@ def test_a_sqlite_store_cannot_hand_off(tmp_path):
         store.hand_off("A", b"{}", "newscrawler:items")
     assert store.holds("A")
     store.close()
+
+
+def test_mark_done_overrides_any_claim(store):
+    """A store that lost its data is told again what is written
+    (newscrawler.cluster.site): done whatever the claim says."""
+    assert store.claim("A")
+    store.reject("B", "no_title")
+    assert store.mark_done(iter(["A", "B", "C"])) == 3
+    assert store.states(["A", "B", "C"]) == {"A": "done", "B": "done", "C": "done"}
+    assert store.pending_mine() == []
+    assert not store.claim("C")
+    assert store.done_codes() >= {"A", "B", "C"}

@@ -25,18 +25,17 @@ SITE_FILE = ".newscrawler-site"
 
 
 def site_id(output_dir: Path) -> str:
-    """The site's id, made on first use."""
+    """The site's id, made on first use (and when its file is empty)."""
     path = output_dir / SITE_FILE
-    if path.exists():
-        return path.read_text(encoding="utf-8").strip()
+    if path.exists() and (known := path.read_text(encoding="utf-8").strip()):
+        return known
     new = secrets.token_hex(8)
     atomic_write(path, (new + "\n").encode("utf-8"))
     return new
 
 
-def check_site(server, namespace: str, output_dir: Path, store) -> str | None:
-    """Make Redis and ``OUTPUT_DIR`` agree on the site (see the module);
-    a problem in one line, or None."""
+def site_problem(server, namespace: str, output_dir: Path) -> str | None:
+    """Whether Redis holds another site's id (see the module); one line."""
     mine = site_id(output_dir)
     key = f"{namespace}:site"
     known = server.get(key)
@@ -44,15 +43,21 @@ def check_site(server, namespace: str, output_dir: Path, store) -> str | None:
         return (f"REDIS_NAMESPACE {namespace!r} of this Redis is another site's ({known.decode()}), not the one in "
                 f"{output_dir} ({mine}): give each site its own REDIS_NAMESPACE (or, if this folder is the site "
                 f"now, `redis-cli DEL {key}`)")
-    if known is None:
-        marked = 0
-        for code in jsonl_codes(output_dir / "items.jsonl"):
-            if store.claim(code):
-                store.complete(code)
-                marked += 1
-        if marked:
-            logger.warning("Redis did not know this site (a new Redis, or one that lost its data): the %d articles "
-                           "of %s not marked done there are now, so none is written twice",
-                           marked, output_dir / "items.jsonl")
-        server.set(key, mine)
     return None
+
+
+def make_known(server, namespace: str, output_dir: Path, store) -> int:
+    """If Redis does not hold the site's id: mark every article of
+    items.jsonl done, whatever its claim (workers may have claimed and
+    handed it off again since Redis lost it), then store the id. Return how
+    many articles were marked."""
+    key = f"{namespace}:site"
+    if server.get(key) is not None:
+        return 0
+    marked = store.mark_done(jsonl_codes(output_dir / "items.jsonl"))
+    if marked:
+        logger.warning("Redis did not know this site (a new Redis, or one that lost its data): the %d articles "
+                       "of %s are marked done there again, so none is written twice",
+                       marked, output_dir / "items.jsonl")
+    server.set(key, site_id(output_dir))
+    return marked

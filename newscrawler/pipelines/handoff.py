@@ -4,7 +4,8 @@ import logging
 import pickle
 
 from newscrawler.outcomes import ArticleNotWritten
-from newscrawler.store import StoreError, open_store
+from newscrawler.pipelines.dedupe import DuplicateArticle
+from newscrawler.store import DONE, StoreError, open_store
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +44,10 @@ class HandOffPipeline:
         except StoreError as exc:
             raise ArticleNotWritten(str(exc), kind="store", environment=True) from None
         if not handed:
+            if self.store.states([item.info_code]).get(item.info_code) == DONE:
+                # Written meanwhile: the writer marked the site's articles
+                # done again (a Redis that had lost them).
+                raise DuplicateArticle(item.info_code)
             raise ArticleNotWritten(f"the claim of {item.info_code} is no longer this worker's", kind="claim_lost")
         self.stats.inc_value("newscrawler/handoff/sent")
         return item

@@ -12,7 +12,7 @@ from twisted.internet.defer import CancelledError
 
 from newscrawler import leases
 from newscrawler.cluster.run import redis_client
-from newscrawler.cluster.site import check_site
+from newscrawler.cluster.site import make_known, site_problem
 from newscrawler.cluster.stream import ItemStream, Unreadable
 from newscrawler.extensions.health import NOT_SEEDING_STAT
 from newscrawler.cluster.writerlock import held_writer_lock, hold_writer_lock, release_writer_lock
@@ -43,27 +43,13 @@ class WriterSpider(scrapy.Spider):
         namespace = settings.get("REDIS_NAMESPACE") or "newscrawler"
         if problem := hold_writer_lock(settings["REDIS_URL"], namespace, settings.getfloat("CLUSTER_HEARTBEAT_TTL", 30)):
             return problem
-        return cls.site_problem(settings, namespace)
-
-    @staticmethod
-    def site_problem(settings, namespace: str) -> str | None:
-        """Once per process, with the writer's lock held: see `newscrawler.cluster.site`."""
-        from newscrawler.store import StoreError, open_store
-        if getattr(WriterSpider, "_site_checked", False):
-            return None
-        as_writer = settings.copy()
-        as_writer.set("CLUSTER_ROLE", "write", priority="cmdline")  # a kill mid-way: the writer settles its claims
         try:
-            store = open_store(as_writer)
-            try:
-                problem = check_site(redis_client(settings["REDIS_URL"]), namespace,
-                                     Path(settings["OUTPUT_DIR"]), store)
-                WriterSpider._site_checked = problem is None
-                return problem
-            finally:
-                store.close()
-        except (StoreError, redis.RedisError, OSError) as exc:
-            return f"cannot check which site Redis holds: {exc}"
+            problem = site_problem(redis_client(settings["REDIS_URL"]), namespace, Path(settings["OUTPUT_DIR"]))
+        except (redis.RedisError, OSError) as exc:
+            problem = f"cannot check which site Redis holds: {exc}"
+        if problem:
+            release_writer_lock()  # the next writer need not wait for it to lapse
+        return problem
 
     def __init__(self, follow="0", base_url=None, **kwargs):
         super().__init__(**kwargs)
@@ -87,6 +73,20 @@ class WriterSpider(scrapy.Spider):
             lock.on_lost = lambda: reactor.callFromThread(spider.lock_lost)
         return spider
 
+    def make_site_known(self) -> str | None:
+        """Before anything is read: see `newscrawler.cluster.site`. What
+        went wrong, in one line, or None."""
+        from newscrawler.store import StoreError, open_store
+        try:
+            store = open_store(self.settings)
+            try:
+                make_known(self.stream.server, self.namespace, Path(self.settings["OUTPUT_DIR"]), store)
+            finally:
+                store.close()
+        except (StoreError, redis.RedisError, OSError) as exc:
+            return f"Stopping the writer: cannot make this site known to Redis ({exc})"
+        return None
+
     def lock_lost(self) -> None:
         logger.error("Stopping the writer: it stalled past CLUSTER_HEARTBEAT_TTL and another writer holds the "
                      "lock now (what this one read and did not write, that one reads again)")
@@ -96,6 +96,16 @@ class WriterSpider(scrapy.Spider):
 
     async def start(self):
         self.crawler.stats.set_value(NOT_SEEDING_STAT, 1)
+        if (lock := held_writer_lock()) is not None and lock.lost:  # lost while stalled before on_lost was set
+            self.lock_lost()
+            return
+        # Here, not in from_crawler: its log lines would be lost (Scrapy
+        # opens LOG_FILE anew after the spider is made).
+        if problem := await threads.deferToThread(self.make_site_known):
+            logger.error("%s", problem)
+            self.crawler.stats.set_value("newscrawler/cluster/redis_failed", 1)
+            self.crawler.engine.close_spider(self, "redis_unavailable")
+            return
         try:
             async for item in self.read_stream():
                 yield item

@@ -58,6 +58,12 @@ class SeenStore(Protocol):
     def complete(self, info_code: str) -> None:
         """Mark a claimed code done: its files are written."""
 
+    def mark_done(self, info_codes) -> int:
+        """Mark each of `info_codes` done whatever its state (pending with
+        anyone, rejected, unknown): their files are known to be written (a
+        store that lost its data, see `newscrawler.cluster.site`). Return
+        how many."""
+
     def release(self, info_code: str) -> None:
         """Give back a pending claim of this process (and its post name)."""
 

@@ -99,6 +99,14 @@ redis.call('HDEL', KEYS[2], ARGV[1])
 redis.call('SADD', KEYS[3], ARGV[1])
 return 1
 """
+# KEYS: claim, pending, done. ARGV: code, owner. Done whatever its state.
+_MARK_DONE = _LUA + """
+redis.call('HSET', KEYS[1], 'state', 'done', 'owner', ARGV[2], 'at', stamp(now()))
+redis.call('HDEL', KEYS[1], 'reason')
+redis.call('HDEL', KEYS[2], ARGV[1])
+redis.call('SADD', KEYS[3], ARGV[1])
+return 1
+"""
 # KEYS: claim, pending, posts. ARGV: code, owner.
 _RELEASE = _LUA + """
 local c = redis.call('HMGET', KEYS[1], 'state', 'owner')
@@ -247,6 +255,7 @@ class RedisSeenStore:
         self._claim, self._known, self._reject = script(_CLAIM), script(_KNOWN), script(_REJECT)
         self._reserve_post, self._complete, self._release = script(_RESERVE_POST), script(_COMPLETE), script(_RELEASE)
         self._record_failure, self._adopt, self._hand_off = script(_RECORD_FAILURE), script(_ADOPT), script(_HAND_OFF)
+        self._mark_done = script(_MARK_DONE)
         self._heartbeat = None
         self._start(heartbeat_ttl)
 
@@ -305,6 +314,24 @@ class RedisSeenStore:
     @_translated
     def complete(self, info_code: str) -> None:
         self._complete(keys=self._claim_keys(info_code, "done"), args=[info_code, self.owner])
+
+    @_translated
+    def mark_done(self, info_codes) -> int:
+        """`SeenStore.mark_done`, a thousand codes per round trip."""
+        count, batch = 0, []
+        for code in info_codes:
+            batch.append(code)
+            if len(batch) == 1000:
+                count += self._mark_batch(batch)
+                batch = []
+        return count + (self._mark_batch(batch) if batch else 0)
+
+    def _mark_batch(self, codes: list[str]) -> int:
+        pipe = self._r.pipeline(transaction=False)
+        for code in codes:
+            self._mark_done(keys=self._claim_keys(code, "done"), args=[code, self.owner], client=pipe)
+        pipe.execute()
+        return len(codes)
 
     @_translated
     def release(self, info_code: str) -> None:

@@ -187,6 +187,16 @@ class SQLiteSeenStore:
         )
 
     @_translated
+    def mark_done(self, info_codes) -> int:
+        rows = [(code, self.owner, time.time()) for code in info_codes]
+        with self._db:
+            self._db.executemany(
+                "INSERT INTO claims (info_code, state, owner, updated_at) VALUES (?, 'done', ?, ?)"
+                " ON CONFLICT (info_code) DO UPDATE SET state = 'done', owner = excluded.owner,"
+                " updated_at = excluded.updated_at, reason = NULL", rows)
+        return len(rows)
+
+    @_translated
     def release(self, info_code: str) -> None:
         self._db.execute(
             "DELETE FROM claims WHERE info_code = ? AND state = 'pending' AND owner = ?",
