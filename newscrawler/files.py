@@ -1,6 +1,7 @@
 """Writing files so that a kill never leaves half of one."""
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -75,3 +76,23 @@ def child_path(folder: Path, name: str) -> Path:
     if not name or name in (".", "..") or "/" in name or "\\" in name or "\0" in name:
         raise ValueError(f"unsafe file name {name!r}")
     return folder / name
+
+
+def read_regular(path: Path, max_bytes: int) -> bytes:
+    """The bytes of `path` if it is a regular file of at most `max_bytes`:
+    a FIFO would block the reader for good, a device (/dev/zero) never end.
+    FileNotFoundError if there is none; ValueError for anything else."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ValueError("not a regular file")
+        if info.st_size > max_bytes:
+            raise ValueError(f"over {max_bytes} bytes")
+        with os.fdopen(os.dup(fd), "rb") as f:
+            data = f.read(max_bytes + 1)
+        if len(data) > max_bytes:
+            raise ValueError(f"over {max_bytes} bytes")
+        return data
+    finally:
+        os.close(fd)

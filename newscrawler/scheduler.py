@@ -70,7 +70,7 @@ import urllib.request
 from datetime import datetime, timezone
 from pathlib import Path
 
-from newscrawler.files import atomic_write
+from newscrawler.files import atomic_write, read_regular
 
 logger = logging.getLogger("newscrawler.scheduler")
 # A line that is news without being an error (a recovery): on stderr too.
@@ -179,7 +179,7 @@ class SchedulerState:
         if not (path and path.exists()):
             return
         try:
-            saved = json.loads(path.read_text(encoding="utf-8"))
+            saved = json.loads(read_regular(path, 16 * 1024 * 1024).decode("utf-8"))
             if "nodes" in saved:
                 self.nodes = {url: NodeState(node) for url, node in saved["nodes"].items()}
             elif legacy:

@@ -5,6 +5,8 @@ whatever the corruption, never a traceback."""
 import pickle
 import random
 import subprocess
+
+import pytest
 from collections import deque
 
 from newscrawler.monitors.history import read_history
@@ -97,4 +99,20 @@ def test_a_history_that_cannot_be_saved_fails_the_run(tmp_path):
         result = crawl(output, replica.url)
     assert result.returncode == 1, result.log[-3000:]
     assert "Could not save the run history" in result.log
+    assert "Traceback" not in result.log
+
+
+@pytest.mark.parametrize("name", ["category.history", "category.alerted.json"])
+def test_a_fifo_in_place_of_the_runs_files_does_not_hang_the_run(tmp_path, name):
+    """Reading a FIFO blocks until somebody writes to it: the run hung for
+    good, holding the alerts' lock (and crawl-quietly's)."""
+    import os
+    output = tmp_path / "out"
+    (output / "runs").mkdir(parents=True)
+    os.mkfifo(output / "runs" / name)
+    # A failing run (its source does not answer), so that it alerts too.
+    result = crawl(output, "http://127.0.0.1:9", "-s", "ALERT_WEBHOOK_URL=http://127.0.0.1:9/hook",
+                   "-s", "RETRY_TIMES=0", timeout=120)
+    assert result.returncode == 1, result.log[-3000:]
+    assert "cannot be read (" in result.log and "not a regular file" in result.log, result.log[-3000:]
     assert "Traceback" not in result.log

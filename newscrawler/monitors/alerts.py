@@ -10,7 +10,7 @@ import logging
 from datetime import datetime, timezone
 from pathlib import Path
 
-from newscrawler.files import atomic_write
+from newscrawler.files import atomic_write, read_regular
 
 logger = logging.getLogger(__name__)
 
@@ -22,7 +22,7 @@ def read_alerted(path: Path) -> dict[str, dict[str, str]]:
     (or unreadable: a warning). A file of an older release, one map of
     failures for every channel, is read as every channel's."""
     try:
-        alerted = json.loads(path.read_text(encoding="utf-8"))
+        alerted = json.loads(read_regular(path, 16 * 1024 * 1024).decode("utf-8"))
         if not isinstance(alerted, dict):
             raise ValueError("not a map of channels")
         if alerted and all(isinstance(v, str) for v in alerted.values()):

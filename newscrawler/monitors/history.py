@@ -16,7 +16,7 @@ from pathlib import Path
 from spidermon.contrib.stats.statscollectors.local_storage import LocalStorageStatsHistoryCollector
 
 from newscrawler.extensions.health import FAILED_STAT
-from newscrawler.files import atomic_write
+from newscrawler.files import atomic_write, read_regular
 from newscrawler.monitors.locks import locked
 
 logger = logging.getLogger(__name__)
@@ -45,9 +45,7 @@ def read_history(path: Path, keep: int) -> deque:
     none, or it cannot be read (a warning): any corruption of the file, any
     error unpickling it, or anything but a deque of dicts."""
     try:
-        if path.stat().st_size > MAX_HISTORY_BYTES:
-            raise ValueError(f"over {MAX_HISTORY_BYTES} bytes")
-        history = pickle.loads(path.read_bytes())  # noqa: S301 - our own file, in our own output
+        history = pickle.loads(read_regular(path, MAX_HISTORY_BYTES))  # noqa: S301 - our own file, in our own output
         if not isinstance(history, deque) or not all(isinstance(stats, dict) for stats in history):
             raise ValueError("not a run history")
     except FileNotFoundError:
