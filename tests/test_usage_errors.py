@@ -54,3 +54,23 @@ def test_scrapyds_own_arguments_are_taken(tmp_path):
     proc = run_crawl("http://127.0.0.1:9", tmp_path / "out", "-a", "_job=abc123", "-s", "CLOSESPIDER_TIMEOUT=0.1",
                      "-s", "RETRY_TIMES=0")
     assert "takes no argument" not in proc.stderr
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "inf", "1e300", "nan", "soon"])
+def test_an_alert_timeout_that_no_thread_can_wait(tmp_path, value):
+    """inf raised inside the alert action, which Spidermon swallowed: no
+    alert and no line; 0 and negatives failed every send."""
+    proc = run_crawl("http://127.0.0.1:9", tmp_path / "out", "-s", f"ALERT_TIMEOUT={value}")
+    assert proc.returncode == 2
+    assert f"ALERT_TIMEOUT must be seconds over 0 and at most a day, not '{value}'" in proc.stderr
+
+
+@pytest.mark.parametrize("argument", ["base_url=", "_walks=x", "__class__=x"])
+def test_an_empty_base_url_or_a_private_name(tmp_path, argument):
+    """An empty base_url (an empty shell variable) crawled the default site;
+    any name starting with _ was taken (and could set the spider's state)."""
+    cmd = crawl_command("http://127.0.0.1:9", tmp_path / "out")
+    cmd += ["-a", argument]
+    proc = subprocess.run(cmd, cwd=REPO_ROOT, env=ENV, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    assert "Traceback" not in proc.stderr

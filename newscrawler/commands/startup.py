@@ -40,7 +40,8 @@ def spider_class(settings, name: str):
 
 
 def base_url_problem(spargs: dict, settings) -> str | None:
-    base = spargs.get("base_url") or settings.get("BASE_URL")
+    # An empty -a base_url= (an empty shell variable) is not the default site.
+    base = spargs["base_url"] if "base_url" in spargs else settings.get("BASE_URL")
     parts = urlsplit(str(base))
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return f"base_url must be an http(s) URL such as http://127.0.0.1:8000, not {base!r}"
@@ -107,18 +108,31 @@ def usage_problem(spidercls, spargs: dict, settings) -> str | None:
     (None when nothing is)."""
     check = getattr(spidercls, "argument_problem", None)
     return (unknown_argument(spidercls, spargs) or (check(spargs) if check else None) or base_url_problem(spargs, settings)
-            or output_problem(settings) or feed_problem(settings) or cluster_problem(spidercls, settings))
+            or output_problem(settings) or feed_problem(settings) or alert_problem(settings)
+            or cluster_problem(spidercls, settings))
+
+
+def alert_problem(settings) -> str | None:
+    """ALERT_TIMEOUT bounds each alert channel: a number of seconds that
+    a thread can wait (0, a negative, inf or nan meant no alert, silently)."""
+    raw = settings.get("ALERT_TIMEOUT")
+    try:
+        seconds = float(raw)
+    except (TypeError, ValueError):
+        seconds = float("nan")
+    if not 0 < seconds <= 24 * 3600:
+        return f"ALERT_TIMEOUT must be seconds over 0 and at most a day, not {raw!r}"
+    return None
 
 
 def unknown_argument(spidercls, spargs: dict) -> str | None:
     """An -a NAME the spider does not take (a typo would be ignored, and
-    the run do what the user did not ask). Names starting with _ are
-    Scrapyd's (``_job``)."""
+    the run do what the user did not ask). ``_job`` is Scrapyd's."""
     known = getattr(spidercls, "ARGUMENTS", None)
     if known is None:
         return None
     for name in spargs:
-        if name not in known and not name.startswith("_"):
+        if name not in known and name != "_job":
             return (f"the {spidercls.name} spider takes no argument {name!r}: it takes "
                     f"{', '.join(known) or 'none'} (scrapy crawl --help)")
     return None
