@@ -19,3 +19,44 @@ def test_alerted_failures_are_kept_per_channel_and_an_older_file_is_every_channe
     assert read_alerted(path) == {"email": {"Drop rates": "6 of 9 dropped"}, "webhook": {}}
     path.write_text('{"email": ["not", "a map"]}', encoding="utf-8")
     assert read_alerted(path) == {}
+
+
+def test_a_webhook_that_redirects_is_an_error_not_an_alert_sent():
+    """urllib followed a 302 of the POST as a GET without the body: the
+    alert was lost, and recorded as sent (never retried)."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    import pytest
+
+    from newscrawler.monitors.webhook import WebhookError, post_alert
+
+    seen = []
+
+    class Redirecting(BaseHTTPRequestHandler):
+        def do_POST(self):
+            seen.append(("POST", self.path))
+            self.send_response(302)
+            self.send_header("Location", "/final")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def do_GET(self):
+            seen.append(("GET", self.path))
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Redirecting)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/hook"
+        with pytest.raises(WebhookError, match=r"answered HTTP 302 \(redirects to .*/final\)"):
+            post_alert(url, {"text": "x"}, timeout=5)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert seen == [("POST", "/hook")]
