@@ -81,3 +81,56 @@ def test_two_runs_at_once_alert_a_failure_once(tmp_path):
         codes = [p.wait(timeout=300) for p in procs]
     assert codes == [1, 1]
     assert (len(smtp.messages), len(hook.received)) == (1, 1), [m["Subject"] for m in smtp.messages]
+
+
+class RudeSmtp:
+    """Takes the message (250 after DATA), then answers QUIT with 421."""
+
+    def __init__(self):
+        import socket
+        import threading
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.messages = 0
+        threading.Thread(target=self.serve, daemon=True).start()
+
+    def serve(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            with conn, conn.makefile("rb") as lines:
+                conn.sendall(b"220 rude\r\n")
+                for line in lines:
+                    verb = line[:4].upper()
+                    if verb == b"DATA":
+                        conn.sendall(b"354 go on\r\n")
+                        for body in lines:
+                            if body == b".\r\n":
+                                break
+                        self.messages += 1
+                        conn.sendall(b"250 queued\r\n")
+                    elif verb == b"QUIT":
+                        conn.sendall(b"421 closing\r\n")
+                        break
+                    else:
+                        conn.sendall(b"250 ok\r\n")
+
+    def close(self):
+        self.sock.close()
+
+
+def test_a_mail_the_server_took_is_sent_once_whatever_it_answers_to_quit(tmp_path):
+    """smtplib raised on QUIT's 421 after the server had taken the message:
+    counted as not sent, the same alert went out again on every run."""
+    smtp = RudeSmtp()
+    settings = ("-s", "SPIDERMON_EMAIL_TO=ops@example.test", "-s", "SPIDERMON_SMTP_HOST=127.0.0.1",
+                "-s", f"SPIDERMON_SMTP_PORT={smtp.port}", "-s", "RETRY_TIMES=0")
+    try:
+        runs = [crawl(tmp_path / "out", "http://127.0.0.1:9", *settings, timeout=120) for _ in range(2)]
+    finally:
+        smtp.close()
+    assert [r.returncode for r in runs] == [1, 1]
+    assert smtp.messages == 1
+    assert "Could not send the alert by email" not in runs[0].log + runs[1].log

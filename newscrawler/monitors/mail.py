@@ -40,9 +40,18 @@ class EmailAlert(SendEmail):
     def send_message(self, message, **kwargs):
         smtp = self.smtp
         client = smtplib.SMTP_SSL if str(smtp["enforce_ssl"]).lower() in ("1", "true") else smtplib.SMTP
-        with client(smtp["host"], int(smtp["port"] or 25), timeout=self.timeout) as server:
+        server = client(smtp["host"], int(smtp["port"] or 25), timeout=self.timeout)
+        try:
             if str(smtp["enforce_tls"]).lower() in ("1", "true"):
                 server.starttls()
             if smtp["user"]:
                 server.login(smtp["user"], smtp["password"] or "")
             server.sendmail(self.sender, [*self.to, *(self.cc or []), *(self.bcc or [])], message.as_string())
+        finally:
+            # The message is the server's once DATA is accepted: an answer
+            # to QUIT other than 221 (or a reset) must not make it a failed
+            # send, which the next run would send again.
+            try:
+                server.quit()
+            except (smtplib.SMTPException, OSError):
+                server.close()
