@@ -77,8 +77,13 @@ class WorkerPresence:
     def spider_idle(self, spider):
         try:
             waiting = self.run.queued() or self.run.others_busy()
-        except redis.RedisError:
-            return  # the scheduler stops the run
+        except redis.RedisError as exc:
+            # Not "finished": the run's end cannot be known. The scheduler
+            # says so in its one line and closes the run as redis_unavailable.
+            scheduler = getattr(getattr(self.crawler.engine, "_slot", None), "scheduler", None)
+            if hasattr(scheduler, "redis_failed"):
+                scheduler.redis_failed(exc)
+            raise DontCloseSpider from None
         now = time.monotonic()
         if waiting:
             self.idle_since = None
