@@ -67,3 +67,28 @@ def test_codes_jekyll_would_give_one_page_get_one_page_each(tmp_path):
     pages = list((tmp_path / "site" / "_site").glob("*/2024/05/06/*.html"))
     assert len(pages) == len(codes), "one page per post"
     assert not [p for p in pages if p.name.startswith(".")]
+
+
+def test_a_store_that_was_deleted_writes_no_second_post(tmp_path):
+    """The store deleted (or replaced by an empty one) between two runs: an
+    article's own post found on disk was taken for another article's, and
+    the article written again under a second name, with a second line."""
+    from tests.invariants import assert_written_exactly_once
+    corpus = Corpus.generate(size=40, seed=61)
+    output = tmp_path / "out"
+    with ReplicaServer(corpus) as replica:
+        first = crawl(output, replica.url)
+        assert first.returncode == 0, first.log[-3000:]
+        # One article killed between its post and its line, long ago:
+        lines = (output / "items.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
+        orphan = json.loads(lines[-1])["info_code"]
+        (output / "items.jsonl").write_text("".join(lines[:-1]), encoding="utf-8")
+        (output / "dedupe.sqlite3").unlink()
+        for extra in output.glob("dedupe.sqlite3-*"):
+            extra.unlink()
+        again = crawl(output, replica.url)
+    assert again.returncode == 0, again.log[-3000:]
+    assert_written_exactly_once(output, corpus)
+    assert again.summary["written"] == 1  # the orphan's line; its post replaced in place
+    assert f"Article {orphan} was written before" not in again.log
+    assert "was written before (" in again.log

@@ -2,12 +2,15 @@
 
 import hashlib
 import logging
+import re
 from pathlib import Path
 
 from newscrawler import leases
-from newscrawler.files import child_path, create_new, remove_stale_temps
+from newscrawler.files import atomic_write, child_path, create_new, remove_stale_temps
 from newscrawler.outcomes import ArticleNotWritten, RejectedArticle
+from newscrawler.pipelines.dedupe import DuplicateArticle
 from newscrawler.postformat import post_filename, render_post
+from newscrawler.recovery import jsonl_codes
 from newscrawler.store import StoreError, open_store
 
 logger = logging.getLogger(__name__)
@@ -39,6 +42,9 @@ class MarkdownPostPipeline:
         self.settings = settings
         self.stats = stats
         self.store = None
+        self._lines: set[str] | None = None
+        """The codes of items.jsonl, read the first time a post is found
+        that the store did not know."""
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -81,8 +87,36 @@ class MarkdownPostPipeline:
             return False
         try:
             create_new(path, data)
-        except FileExistsError:  # a file the store does not know of (an older release's)
+        except FileExistsError:  # a file the store does not know of
+            if self._holds(path, info_code):
+                return self._written_before(path, info_code, data)
             self.store.reserve_post(info_code, None)
             logger.warning("Post %s exists but is not %s's: writing it under another name", name, info_code)
             return False
+        return True
+
+    @staticmethod
+    def _holds(path: Path, info_code: str) -> bool:
+        """Whether the post file is `info_code`'s (its share link names it)."""
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return False
+        return re.search(rf"infoCode={re.escape(info_code)}(?![A-Za-z0-9_-])", text) is not None
+
+    def _written_before(self, path: Path, info_code: str, data: bytes) -> bool:
+        """The article's own post is there, though the store did not know
+        it (a store deleted, or that lost its data). With its JSON line, it
+        was written whole: marked done, nothing written again. Without, it
+        is the post of a run killed before the line: replaced, and the rest
+        written."""
+        if self._lines is None:
+            self._lines = set(jsonl_codes(self.folder.parent / "items.jsonl"))
+        if info_code in self._lines:
+            self.store.complete(info_code)
+            self.stats.inc_value("newscrawler/posts/known_on_disk")
+            logger.warning("Article %s was written before (%s and its JSON line) though the store did not know "
+                           "it: marked done, not written again", info_code, path.name)
+            raise DuplicateArticle(info_code)
+        atomic_write(path, data)
         return True
