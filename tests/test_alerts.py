@@ -60,3 +60,22 @@ def test_a_webhook_that_redirects_is_an_error_not_an_alert_sent():
         server.shutdown()
         server.server_close()
     assert seen == [("POST", "/hook")]
+
+
+def test_an_alert_stays_one_screen_whatever_fails():
+    """2000 categories gone, one id with new lines and a terminal escape:
+    the mail had a 5,000-character line (refused by SMTP servers) and the
+    webhook a 480 KB body; the id's new lines made header-like lines."""
+    from newscrawler.monitors.alerts import MAX_LISTED, alert_text, capped
+    hostile = "evil\nSubject: injected\r\nBcc: x@evil\x1b[31m" + "A" * 5000
+    new = {f"Categories list articles:gone{n:04d}": f"category gone{n:04d} listed 5 articles before and none now"
+           for n in range(2000)}
+    new[f"Categories list articles:{hostile}"] = f"category {hostile} listed 5 articles before"
+    subject, text = alert_text("category on http://x, started now", new, {}, {}, {}, "/out")
+    assert subject == "newscrawler: 1 check(s) failed: Categories list articles"
+    lines = text.splitlines()
+    assert len(lines) < MAX_LISTED + 10 and max(map(len, lines)) <= 300
+    assert "- … and 1981 more" in lines
+    assert not any(line.startswith(("Subject:", "Bcc:")) for line in lines) and "\x1b" not in text
+    details = capped(new)
+    assert len(details) == MAX_LISTED and all(len(k) <= 100 and len(v) <= 300 for k, v in details.items())

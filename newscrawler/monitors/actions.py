@@ -7,7 +7,7 @@ from pathlib import Path
 from spidermon.core.actions import Action
 
 from newscrawler.extensions.health import FAILED_STAT
-from newscrawler.monitors.alerts import alert_text, changes, read_alerted, run_name, save_alerted
+from newscrawler.monitors.alerts import alert_text, capped, changes, read_alerted, run_name, save_alerted
 from newscrawler.monitors.locks import locked
 from newscrawler.monitors.mail import EmailAlert
 from newscrawler.monitors.history import LOCK_SUFFIX, runs_dir, source_key
@@ -133,7 +133,8 @@ class Alert(Action):
                 continue
             still = {key: words for key, words in failing.items() if key not in new}
             subject, text = alert_text(run, new, still, recovered, stats, str(Path(self.output_dir).resolve()))
-            details = {"run": run, "failed": new, "still_failing": still, "recovered": recovered}
+            details = {"run": run, **{name: capped(failures) for name, failures in
+                                      (("failed", new), ("still_failing", still), ("recovered", recovered))}}
             if self.send(name, channel, subject, text, details):
                 alerted[name] = {**{k: v for k, v in told.items() if k not in recovered}, **new}
                 took = True

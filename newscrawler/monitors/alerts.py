@@ -7,6 +7,7 @@ words}, "webhook": {...}}``)."""
 
 import json
 import logging
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -66,18 +67,40 @@ def run_name(spider, stats: dict) -> str:
             f"started {when}")
 
 
+# An alert is one screen: so many failures of a kind at most, each line
+# clipped, control characters (a category id from the source's URLs, an
+# error's text) shown as U+FFFD, not as new lines or terminal escapes.
+MAX_LISTED = 20
+MAX_LINE = 300
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def clip(text: str, most: int = MAX_LINE) -> str:
+    text = _CONTROLS.sub("\ufffd", str(text))
+    return text if len(text) <= most else text[:most - 1] + "…"
+
+
+def capped(failures: dict[str, str]) -> dict[str, str]:
+    """The first MAX_LISTED failures, clipped (the webhook's JSON)."""
+    return {clip(key, 100): clip(words) for key, words in sorted(failures.items())[:MAX_LISTED]}
+
+
 def alert_text(run: str, new: dict, still: dict, recovered: dict, stats: dict, output_dir: str) -> tuple[str, str]:
     """(subject, text) of an alert: the run, the checks and the figures, in one screen."""
     if new:
-        subject = f"newscrawler: {len(new)} check(s) failed: " + ", ".join(sorted({k.split(':')[0] for k in new}))
+        checks = sorted({k.split(':')[0] for k in new})
+        subject = clip(f"newscrawler: {len(checks)} check(s) failed: " + ", ".join(checks), 200)
     else:
-        subject = f"newscrawler: recovered: " + ", ".join(sorted({k.split(':')[0] for k in recovered}))
+        subject = clip("newscrawler: recovered: " + ", ".join(sorted({k.split(':')[0] for k in recovered})), 200)
     lines = [f"Run: {run}", f"Finish: {stats.get('finish_reason') or 'still running'}, "
              f"{stats.get('elapsed_time_seconds', 0):.0f} s; output in {output_dir}", ""]
     for title, failures in (("Failed", new), ("Still failing (alerted before)", still), ("Recovered", recovered)):
         if failures:
             lines.append(f"{title}:")
-            lines += [f"- {key}: {words}" for key, words in sorted(failures.items())]
+            listed = sorted(failures.items())
+            lines += [clip(f"- {key}: {words}") for key, words in listed[:MAX_LISTED]]
+            if len(listed) > MAX_LISTED:
+                lines.append(f"- … and {len(listed) - MAX_LISTED} more")
             lines.append("")
     lines.append(f"Figures: {figures(stats)}")
     return subject, "\n".join(lines) + "\n"
