@@ -57,3 +57,18 @@ def test_crawl_quietly_stops_a_run_over_its_time_and_says_so(tmp_path, monkeypat
 def test_the_systemd_unit_stops_a_run_that_hangs():
     unit = (REPO_ROOT / "contrib" / "systemd" / "newscrawler.service").read_text()
     assert "\nTimeoutStartSec=" in unit
+
+
+@pytest.mark.parametrize("limit", ["garbage", "-5", "6 h"])
+def test_crawl_quietly_refuses_a_time_limit_it_cannot_use(tmp_path, monkeypatch, limit):
+    """timeout(1) printed its usage, then a FAILED line with an empty reason
+    naming a log that did not exist, and the failure was taken for one
+    going on: later ticks were silent."""
+    if not shutil.which("flock"):
+        pytest.skip("flock is not installed: apt-get install util-linux")
+    monkeypatch.setenv("NEWSCRAWLER_TIMEOUT", limit)
+    run = crawl_quietly(tmp_path, "http://127.0.0.1:9")
+    assert run.returncode == 2
+    assert run.stderr.splitlines() == [f"newscrawler category: NEWSCRAWLER_TIMEOUT must be a duration such as "
+                                       f"6h, 90m or 0 (none), not '{limit}'"]
+    assert not (tmp_path / "logs" / "category.failing").exists()
