@@ -212,3 +212,15 @@ def test_a_jobdir_of_a_job_that_ended_fails_the_next_run(tmp_path):
         corpus.add_live(5)
         again = crawl(tmp_path / "out", replica.url, *jobdir)
     assert again.returncode == 1 and "the run read no page of the source" in again.log
+
+
+def test_a_worker_of_many_is_judged_by_the_pages_its_run_read():
+    """The worker that began a run may read no page itself (others took
+    them from the shared queue): it failed 'read no page of the source'."""
+    from newscrawler.extensions.health import RUN_PAGES_STAT, source_problems
+    seeder = {"finish_reason": "finished", RUN_PAGES_STAT: 9}
+    assert source_problems(seeder) == []
+    assert source_problems({"finish_reason": "finished", RUN_PAGES_STAT: 0})[0].startswith(
+        "no worker of the run read a page of the source")
+    assert source_problems({"finish_reason": "finished", "newscrawler/cluster/not_seeding": 1}) == []  # the writer
+    assert source_problems({"finish_reason": "finished"})[0].startswith("the run read no page of the source")

@@ -102,13 +102,17 @@ def source_problems(stats: dict) -> list[str]:
     """A run that finished without reading one page of the source (a
     listing, the index, a feed): a JOBDIR of a job that already ended, whose
     seen requests filter everything, looks like that."""
-    if stats.get(NOT_SEEDING_STAT):
-        # A worker of a run another seeded, or the writer: it need not read
-        # the source, but a run of which no worker read a page lost its start.
-        if stats.get("finish_reason") == "finished" and stats.get(RUN_PAGES_STAT) == 0:
+    run_pages = stats.get(RUN_PAGES_STAT)
+    if run_pages is not None:
+        # A worker of many: its pages may all be read by other workers, the
+        # one that began the run too. A run of which no worker read a page
+        # lost its start (that worker died before its first page).
+        if stats.get("finish_reason") == "finished" and run_pages == 0 and not given_up_problems(stats):
             return ["no worker of the run read a page of the source: the one that began it died first "
                     "(the next run begins again)"]
         return []
+    if stats.get(NOT_SEEDING_STAT):
+        return []  # the writer: it reads no source
     if stats.get("finish_reason") != "finished" or stats.get(SOURCE_PAGES_STAT) or given_up_problems(stats):
         return []  # read something, or says why it did not
     return ["the run read no page of the source (with -s JOBDIR: that job has ended or its queue is broken; "
