@@ -33,7 +33,7 @@ def corpus():
 @pytest.fixture
 def replica(corpus):
     # A little latency: the work spreads over the workers as over a real source.
-    with ReplicaServer(corpus, faults=Faults(latency=0.15)) as server:
+    with ReplicaServer(corpus, faults=Faults(latency=0.3)) as server:
         yield server
 
 
