@@ -42,6 +42,18 @@ class ArticleNotWritten(DropItem):
         return cls(f"{what}: {type(exc).__name__}: {exc}", kind=type(exc).__name__)
 
 
+# Set when the store failed in the run (SQLite, Redis), and when Redis
+# failed under a worker or the writer: the first failure said so in one
+# ERROR line, the rest of the run is quiet about it.
+STORE_FAILED_STAT = "newscrawler/store/failed"
+REDIS_FAILED_STAT = "newscrawler/cluster/redis_failed"
+
+
+def store_down(stats) -> bool:
+    """Whether the store or Redis failed in this run (a StatsCollector)."""
+    return bool(stats.get_value(STORE_FAILED_STAT) or stats.get_value(REDIS_FAILED_STAT))
+
+
 def drops_by_reason(stats: dict) -> dict[str, int]:
     """Articles dropped in a run, by reason, from the counters
     ``newscrawler/<component>/dropped/<reason>`` of every component."""

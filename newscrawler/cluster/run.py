@@ -7,6 +7,7 @@ import time
 import redis
 
 from newscrawler import leases
+from newscrawler.outcomes import REDIS_FAILED_STAT
 
 logger = logging.getLogger(__name__)
 
@@ -25,9 +26,22 @@ return ARGV[2]
 JOIN_WAIT = 5
 NEW_RUN_GRACE = 20
 
+REDIS_UNAVAILABLE = "redis_unavailable"
+
 # A run's keys live this long after its last worker touched them: the
 # queue is empty by then, the filter and marks are of no further use.
 RUN_KEYS_TTL = 24 * 3600
+
+
+def stop_for_redis(crawler, spider, message: str) -> None:
+    """Stop the run because Redis fails: `message` in one ERROR line, the
+    first time only; the run ends as ``redis_unavailable`` (exit 1)."""
+    if crawler.stats.get_value(REDIS_FAILED_STAT):
+        return
+    crawler.stats.set_value(REDIS_FAILED_STAT, 1)
+    logger.error("%s", message)
+    if crawler.engine is not None and crawler.engine.spider is not None:
+        crawler.engine.close_spider(spider, REDIS_UNAVAILABLE)
 
 
 def redis_client(url: str) -> redis.Redis:

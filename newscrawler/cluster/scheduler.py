@@ -1,16 +1,16 @@
 """scrapy-redis's scheduler, with the run's keys and Redis faults reported."""
 
+import functools
 import logging
 
 import redis
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
 
-from newscrawler.cluster.run import ClusterRun
+from newscrawler.cluster.run import ClusterRun, stop_for_redis
 
 logger = logging.getLogger(__name__)
 
-REDIS_UNAVAILABLE = "redis_unavailable"
 
 
 class RunDupeFilter(RFPDupeFilter):
@@ -31,6 +31,23 @@ class RunDupeFilter(RFPDupeFilter):
 
     def close(self, reason=""):
         """Kept: the other workers of the run still use it (it expires)."""
+
+
+def _guarded(method, failed_answer):
+    """`method` of scrapy-redis's scheduler, answering `failed_answer` once
+    Redis failed (and when it fails now: said once, the run stopped)."""
+
+    @functools.wraps(method)
+    def guarded(self, *args):
+        if self.failed:
+            return failed_answer
+        try:
+            return method(self, *args)
+        except redis.RedisError as exc:
+            self.redis_failed(exc)
+            return failed_answer
+
+    return guarded
 
 
 class ClusterScheduler(Scheduler):
@@ -60,47 +77,15 @@ class ClusterScheduler(Scheduler):
         return scheduler
 
     def redis_failed(self, exc: Exception) -> None:
-        if self.failed:
-            return
         self.failed = True
-        self.crawler.stats.set_value("newscrawler/cluster/redis_failed", 1)
-        logger.error("Stopping the run: Redis at %s fails (%s); the requests of this worker are given back "
-                     "by the claims and fetched by a later run", self.crawler.settings["REDIS_URL"], exc)
-        if self.crawler.engine is not None and self.crawler.engine.spider is not None:
-            self.crawler.engine.close_spider(self.crawler.engine.spider, REDIS_UNAVAILABLE)
+        stop_for_redis(self.crawler, self.crawler.engine and self.crawler.engine.spider,
+                       f"Stopping the run: Redis at {self.crawler.settings['REDIS_URL']} fails ({exc}); the requests "
+                       "of this worker are given back by the claims and fetched by a later run")
 
-    def open(self, spider):
-        try:
-            return super().open(spider)
-        except redis.RedisError as exc:
-            self.redis_failed(exc)
-
-    def enqueue_request(self, request):
-        if self.failed:
-            return False
-        try:
-            return super().enqueue_request(request)
-        except redis.RedisError as exc:
-            self.redis_failed(exc)
-            return False
-
-    def next_request(self):
-        if self.failed:
-            return None
-        try:
-            return super().next_request()
-        except redis.RedisError as exc:
-            self.redis_failed(exc)
-            return None
-
-    def has_pending_requests(self):
-        if self.failed:
-            return False
-        try:
-            return super().has_pending_requests()
-        except redis.RedisError as exc:
-            self.redis_failed(exc)
-            return False
+    open = _guarded(Scheduler.open, None)
+    enqueue_request = _guarded(Scheduler.enqueue_request, False)
+    next_request = _guarded(Scheduler.next_request, None)
+    has_pending_requests = _guarded(Scheduler.has_pending_requests, False)
 
     def __len__(self):
         return len(self.queue) if not self.failed else 0

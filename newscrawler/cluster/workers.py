@@ -30,7 +30,6 @@ class WorkerPresence:
         self.run = ClusterRun.of(crawler)
         self.idle_since: float | None = None
         self.loop: task.LoopingCall | None = None
-        self.failures = 0
         self.pages_told = 0
         """Pages of the source this worker read, added to the run's count."""
 
@@ -62,7 +61,7 @@ class WorkerPresence:
                 # every 5 s, its heartbeat: every second here instead.
                 engine._slot.nextcall.schedule()
         except redis.RedisError:
-            self.failures += 1  # the scheduler reports Redis failing and stops the run
+            pass  # the scheduler reports Redis failing and stops the run
         except RuntimeError:
             pass  # the engine is closing
 

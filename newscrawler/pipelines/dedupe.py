@@ -8,7 +8,8 @@ from scrapy import signals
 from twisted.internet import reactor
 from scrapy.exceptions import DropItem
 
-from newscrawler.outcomes import ArticleNotWritten, RejectedArticle
+from newscrawler.outcomes import (REDIS_FAILED_STAT, STORE_FAILED_STAT, ArticleNotWritten, RejectedArticle,
+                                  store_down)
 from newscrawler.recovery import settle_stale_claims, undo
 from newscrawler.store import HANDED_OFF, StoreError, open_store
 
@@ -63,7 +64,7 @@ class DedupePipeline:
 
     def process_item(self, item, spider):
         # The spider usually claimed the code before fetching it.
-        if self.store_down():
+        if store_down(self.stats):
             # Every article would fail alike: the first failure said why, the
             # rest are counted (each article of a full disk still is named).
             raise ArticleNotWritten("the store is down", kind="store_down", quiet=True)
@@ -87,7 +88,7 @@ class DedupePipeline:
             self.stats.inc_value("newscrawler/write/failed")
             self.stats.inc_value(f"newscrawler/write/failed/{exception.kind}")
             if exception.kind == "store":
-                self.stats.inc_value("newscrawler/store/failed")
+                self.stats.inc_value(STORE_FAILED_STAT)
             if exception.environment:
                 self.stop_run(spider, exception.cause, store=exception.kind == "store")
             self._settle(code, lambda: undo(self.store, code, self.output_dir))
@@ -107,20 +108,14 @@ class DedupePipeline:
         except (StoreError, OSError) as exc:
             # Left pending: the next run settles it from the files.
             self.stats.inc_value("newscrawler/dedupe/not_given_back")
-            level = logging.DEBUG if self.store_down() else logging.ERROR
+            level = logging.DEBUG if store_down(self.stats) else logging.ERROR
             logger.log(level, "Could not give back the claim of %s: %s", code, exc)
-
-    def store_down(self) -> bool:
-        """Whether the store (SQLite, Redis) failed in this run, said in
-        one ERROR line already."""
-        return bool(self.stats.get_value("newscrawler/store/failed")
-                    or self.stats.get_value("newscrawler/cluster/redis_failed"))
 
     def stop_run(self, spider, cause: str, store: bool = False) -> None:
         if self.stopping:
             return
         self.stopping = True
-        if self.stats.get_value("newscrawler/cluster/redis_failed"):
+        if self.stats.get_value(REDIS_FAILED_STAT):
             return  # the scheduler said it, and stops the run
         if store:
             logger.error("Stopping the run: %s. Articles not written are fetched by a later run.", cause)

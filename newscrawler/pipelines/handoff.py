@@ -5,7 +5,8 @@ import pickle
 
 from newscrawler.outcomes import ArticleNotWritten
 from newscrawler.pipelines.dedupe import DuplicateArticle
-from newscrawler.store import DONE, StoreError, open_store
+from newscrawler.pipelines.storeuse import StorePipeline
+from newscrawler.store import DONE, StoreError
 
 logger = logging.getLogger(__name__)
 
@@ -15,28 +16,15 @@ def stream_key(settings) -> str:
     return f"{settings.get('REDIS_NAMESPACE') or 'newscrawler'}:items"
 
 
-class HandOffPipeline:
+class HandOffPipeline(StorePipeline):
     """Instead of the file pipelines on a worker (``REDIS_URL``): puts the
     item on the writer's stream and gives its claim to the stream in one
     atomic step, so that the article is either still this worker's (and
     given back if the worker ends) or the writer's to write."""
 
     def __init__(self, settings, stats):
-        self.settings = settings
-        self.stats = stats
+        super().__init__(settings, stats)
         self.stream = stream_key(settings)
-        self.store = None
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler.settings, crawler.stats)
-
-    def open_spider(self, spider):
-        self.store = open_store(self.settings)
-
-    def close_spider(self, spider):
-        if self.store is not None:  # None: it failed to open, and said so
-            self.store.close()
 
     def process_item(self, item, spider):
         try:

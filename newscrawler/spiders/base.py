@@ -15,9 +15,10 @@ from twisted.internet.defer import CancelledError
 
 from newscrawler.breaker import Breaker
 from newscrawler.cluster.claims import CLAIM_OWNER, ClaimLost
-from newscrawler.cluster.run import ClusterRun
+from newscrawler.cluster.run import ClusterRun, stop_for_redis
 from newscrawler.extensions.health import NOT_SEEDING_STAT
 from newscrawler.logformatter import short_repr
+from newscrawler.outcomes import REDIS_FAILED_STAT, STORE_FAILED_STAT, store_down
 from newscrawler.pages.article import (
     ArticleNotFound,
     BadArticleAnswer,
@@ -25,7 +26,7 @@ from newscrawler.pages.article import (
     article_from_text_endpoint,
     decode_text_endpoint,
 )
-from newscrawler.middlewares.samesite import OffsiteRefused, same_site
+from newscrawler.middlewares.samesite import same_site
 from newscrawler.pages.listing import ListingEntry
 from newscrawler.pages.share import share_page_answer
 from newscrawler.pipelines.validate import INFO_CODE
@@ -139,9 +140,7 @@ class ArticleSpider(scrapy.Spider):
                             released)
             self.record_walks()
         except (StoreError, OSError) as exc:
-            failed_already = self.stats.get_value("newscrawler/store/failed") or \
-                self.stats.get_value("newscrawler/cluster/redis_failed")
-            logger.log(logging.WARNING if failed_already else logging.ERROR,
+            logger.log(logging.WARNING if store_down(self.stats) else logging.ERROR,
                        "Could not settle this run's claims (%s): the next run does", exc)
         finally:
             self.seen.close()
@@ -151,8 +150,8 @@ class ArticleSpider(scrapy.Spider):
 
     def store_failed(self, exc: StoreError) -> None:
         """The store cannot be used: stop the run, in one line."""
-        self.stats.inc_value("newscrawler/store/failed")
-        if not getattr(self, "_store_failed", False) and not self.stats.get_value("newscrawler/cluster/redis_failed"):
+        self.stats.inc_value(STORE_FAILED_STAT)
+        if not getattr(self, "_store_failed", False) and not self.stats.get_value(REDIS_FAILED_STAT):
             self._store_failed = True
             logger.error("Stopping the run: %s", exc)
             self.crawler.engine.close_spider(self, "store_unavailable")
@@ -193,9 +192,8 @@ class ArticleSpider(scrapy.Spider):
             if run is None or run.seeds():
                 return True
         except redis.RedisError as exc:
-            logger.error("Stopping the run: Redis at %s fails (%s)", self.crawler.settings["REDIS_URL"], exc)
-            self.crawler.stats.set_value("newscrawler/cluster/redis_failed", 1)
-            self.crawler.engine.close_spider(self, "redis_unavailable")
+            stop_for_redis(self.crawler, self, f"Stopping the run: Redis at {self.crawler.settings['REDIS_URL']} "
+                                               f"fails ({exc})")
             return False
         self.stats.set_value(NOT_SEEDING_STAT, 1)
         logger.info("Run %s was started by another worker: taking requests from its queue", run.run_id)

@@ -11,7 +11,7 @@ from twisted.internet import defer, reactor, threads
 from twisted.internet.defer import CancelledError
 
 from newscrawler import leases
-from newscrawler.cluster.run import redis_client
+from newscrawler.cluster.run import redis_client, stop_for_redis
 from newscrawler.cluster.site import make_known, site_problem
 from newscrawler.cluster.stream import ItemStream, Unreadable
 from newscrawler.extensions.health import NOT_SEEDING_STAT
@@ -102,9 +102,7 @@ class WriterSpider(scrapy.Spider):
         # Here, not in from_crawler: its log lines would be lost (Scrapy
         # opens LOG_FILE anew after the spider is made).
         if problem := await threads.deferToThread(self.make_site_known):
-            logger.error("%s", problem)
-            self.crawler.stats.set_value("newscrawler/cluster/redis_failed", 1)
-            self.crawler.engine.close_spider(self, "redis_unavailable")
+            stop_for_redis(self.crawler, self, problem)
             return
         try:
             async for item in self.read_stream():
@@ -138,10 +136,8 @@ class WriterSpider(scrapy.Spider):
                     quiet_since = time.monotonic()
         except redis.RedisError as exc:
             await self.unless_closing()
-            logger.error("Stopping the writer: Redis at %s fails (%s); what it read and did not write is "
-                         "read again by the next writer", self.settings["REDIS_URL"], exc)
-            self.crawler.stats.set_value("newscrawler/cluster/redis_failed", 1)
-            self.crawler.engine.close_spider(self, "redis_unavailable")
+            stop_for_redis(self.crawler, self, f"Stopping the writer: Redis at {self.settings['REDIS_URL']} fails "
+                                               f"({exc}); what it read and did not write is read again by the next writer")
 
     async def unless_closing(self) -> None:
         """Once the run is closing (a pipeline stopped it, Ctrl-C), read
