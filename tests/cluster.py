@@ -71,6 +71,12 @@ class Cluster:
         self.procs = {}
         return codes
 
+    def let_heartbeats_lapse(self) -> None:
+        """Wait out CLUSTER_HEARTBEAT_TTL: the claims of processes that died
+        are stale only then (a run started sooner skips them, and the run
+        after it fetches them)."""
+        time.sleep(float(self.settings["CLUSTER_HEARTBEAT_TTL"]) + 0.5)
+
     def kill(self, name: str) -> None:
         self.procs[name].send_signal(signal.SIGKILL)
         self.procs[name].wait(10)

@@ -96,6 +96,7 @@ def test_a_process_killed_mid_run_costs_nothing(tmp_path, durable_redis, replica
     codes = cluster.wait()
     survivors = {name: code for name, code in codes.items() if name != victim}
     assert set(survivors.values()) == {0}, {n: cluster.log(n)[-3000:] for n in survivors}
+    cluster.let_heartbeats_lapse()
     cluster.new_run()
     cluster.start("writer", spider="writer")
     for n in range(2):
@@ -127,6 +128,7 @@ def test_redis_stopped_mid_run_fails_in_one_line_and_the_next_run_completes(tmp_
         # At most the article being written then, the stop, the verdict.
         assert len(errors) <= 3, errors
     durable_redis.start()  # same port, same append-only file: the claims are back
+    cluster.let_heartbeats_lapse()  # the stopped processes could not give theirs back
     cluster.new_run()
     cluster.start("writer", spider="writer")
     for n in range(2):

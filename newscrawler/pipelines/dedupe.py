@@ -87,10 +87,11 @@ class DedupePipeline:
         elif isinstance(exception, ArticleNotWritten):
             self.stats.inc_value("newscrawler/write/failed")
             self.stats.inc_value(f"newscrawler/write/failed/{exception.kind}")
+            said = exception.kind == "store" and store_down(self.stats)
             if exception.kind == "store":
                 self.stats.inc_value(STORE_FAILED_STAT)
             if exception.environment:
-                self.stop_run(spider, exception.cause, store=exception.kind == "store")
+                self.stop_run(spider, exception.cause, store=exception.kind == "store", said=said)
             self._settle(code, lambda: undo(self.store, code, self.output_dir))
 
     def item_error(self, item, response, spider, failure):
@@ -111,12 +112,12 @@ class DedupePipeline:
             level = logging.DEBUG if store_down(self.stats) else logging.ERROR
             logger.log(level, "Could not give back the claim of %s: %s", code, exc)
 
-    def stop_run(self, spider, cause: str, store: bool = False) -> None:
+    def stop_run(self, spider, cause: str, store: bool = False, said: bool = False) -> None:
         if self.stopping:
             return
         self.stopping = True
-        if self.stats.get_value(REDIS_FAILED_STAT):
-            return  # the scheduler said it, and stops the run
+        if said or self.stats.get_value(REDIS_FAILED_STAT):
+            return  # the spider or the scheduler said it, and stops the run
         if store:
             logger.error("Stopping the run: %s. Articles not written are fetched by a later run.", cause)
         else:

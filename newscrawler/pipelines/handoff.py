@@ -3,7 +3,7 @@
 import logging
 import pickle
 
-from newscrawler.outcomes import ArticleNotWritten
+from newscrawler.outcomes import ArticleNotWritten, store_down
 from newscrawler.pipelines.dedupe import DuplicateArticle
 from newscrawler.pipelines.storeuse import StorePipeline
 from newscrawler.store import DONE, StoreError
@@ -30,7 +30,7 @@ class HandOffPipeline(StorePipeline):
         try:
             handed = self.store.hand_off(item.info_code, pickle.dumps(item, protocol=5), self.stream)
         except StoreError as exc:
-            raise ArticleNotWritten(str(exc), kind="store", environment=True) from None
+            raise ArticleNotWritten(str(exc), kind="store", environment=True, quiet=store_down(self.stats)) from None
         if not handed:
             if self.store.states([item.info_code]).get(item.info_code) == DONE:
                 # Written meanwhile: the writer marked the site's articles

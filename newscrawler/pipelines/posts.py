@@ -7,7 +7,7 @@ from pathlib import Path
 
 from newscrawler import leases
 from newscrawler.files import atomic_write, child_path, create_new, remove_stale_temps
-from newscrawler.outcomes import ArticleNotWritten, RejectedArticle
+from newscrawler.outcomes import ArticleNotWritten, RejectedArticle, store_down
 from newscrawler.pipelines.dedupe import DuplicateArticle
 from newscrawler.postformat import post_filename, render_post
 from newscrawler.recovery import jsonl_codes
@@ -73,7 +73,7 @@ class MarkdownPostPipeline:
                     self.stats.inc_value("newscrawler/posts/written")
                     return item
         except StoreError as exc:
-            raise ArticleNotWritten(f"post: {exc}", kind="store", environment=True) from None
+            raise ArticleNotWritten(f"post: {exc}", kind="store", environment=True, quiet=store_down(self.stats)) from None
         except (OSError, ValueError) as exc:  # UnicodeEncodeError is a ValueError
             raise ArticleNotWritten.from_error(f"post {self.folder / names[0]}", exc) from None
         self.stats.inc_value(PostNameTaken.stats_prefix)

@@ -18,7 +18,7 @@ from newscrawler.cluster.claims import CLAIM_OWNER, ClaimLost
 from newscrawler.cluster.run import ClusterRun, stop_for_redis
 from newscrawler.extensions.health import NOT_SEEDING_STAT
 from newscrawler.logformatter import short_repr
-from newscrawler.outcomes import REDIS_FAILED_STAT, STORE_FAILED_STAT, store_down
+from newscrawler.outcomes import STORE_FAILED_STAT, store_down
 from newscrawler.pages.article import (
     ArticleNotFound,
     BadArticleAnswer,
@@ -150,9 +150,9 @@ class ArticleSpider(scrapy.Spider):
 
     def store_failed(self, exc: StoreError) -> None:
         """The store cannot be used: stop the run, in one line."""
+        said = store_down(self.stats)  # by a pipeline or the scheduler, which stop the run too
         self.stats.inc_value(STORE_FAILED_STAT)
-        if not getattr(self, "_store_failed", False) and not self.stats.get_value(REDIS_FAILED_STAT):
-            self._store_failed = True
+        if not said:
             logger.error("Stopping the run: %s", exc)
             self.crawler.engine.close_spider(self, "store_unavailable")
 
