@@ -59,3 +59,18 @@ def test_the_run_filter_tells_apart_splash_requests_that_differ_only_in_splash_a
     plain = Request("http://example.com/a")
     prints = {dupefilter.request_fingerprint(r) for r in (a, b, plain)}
     assert len(prints) == 3
+
+
+@pytest.mark.parametrize("setting", ["CLUSTER_HEARTBEAT_TTL=0", "CLUSTER_HEARTBEAT_TTL=-1", "CLUSTER_HEARTBEAT_TTL=nan",
+                                     "CLUSTER_IDLE_CLOSE=inf", "CLUSTER_IDLE_CLOSE=soon"])
+def test_cluster_times_no_worker_can_use_are_refused_at_start(tmp_path, setting):
+    """A heartbeat of 0 made every claim stale at once (live workers' claims
+    taken and given back by the next to start); nan was a cryptic line."""
+    import subprocess
+
+    from tests.crawling import ENV, REPO_ROOT, crawl_command
+    cmd = crawl_command("http://127.0.0.1:9", tmp_path / "out", "-s", "REDIS_URL=redis://127.0.0.1:9/0", "-s", setting)
+    proc = subprocess.run(cmd, cwd=REPO_ROOT, env=ENV, capture_output=True, text=True, timeout=120)
+    name, value = setting.split("=")
+    assert proc.returncode == 2
+    assert proc.stderr.startswith(f"scrapy: error: {name} must be seconds from ") and repr(value) in proc.stderr

@@ -107,9 +107,9 @@ def usage_problem(spidercls, spargs: dict, settings) -> str | None:
     """What is wrong with a run's spider arguments and outputs, in one line
     (None when nothing is)."""
     check = getattr(spidercls, "argument_problem", None)
-    return (unknown_argument(spidercls, spargs) or (check(spargs) if check else None) or base_url_problem(spargs, settings)
-            or output_problem(settings) or feed_problem(settings) or alert_problem(settings)
-            or cluster_problem(spidercls, settings))
+    return (unknown_argument(spidercls, spargs) or (check(spargs) if check else None)
+            or base_url_problem(spargs, settings) or cluster_times_problem(settings) or output_problem(settings)
+            or feed_problem(settings) or alert_problem(settings) or cluster_problem(spidercls, settings))
 
 
 def alert_problem(settings) -> str | None:
@@ -135,6 +135,23 @@ def unknown_argument(spidercls, spargs: dict) -> str | None:
         if name not in known and name != "_job":
             return (f"the {spidercls.name} spider takes no argument {name!r}: it takes "
                     f"{', '.join(known) or 'none'} (scrapy crawl --help)")
+    return None
+
+
+def cluster_times_problem(settings) -> str | None:
+    """With ``REDIS_URL``: the cluster's times, in seconds. 0 or less made
+    every claim stale at once (taken from live workers); nan and inf are
+    nothing a thread or Redis can wait."""
+    if not settings.get("REDIS_URL"):
+        return None
+    for name, lowest in (("CLUSTER_HEARTBEAT_TTL", 1.0), ("CLUSTER_IDLE_CLOSE", 0.0)):
+        raw = settings.get(name)
+        try:
+            seconds = float(raw)
+        except (TypeError, ValueError):
+            seconds = float("nan")
+        if not lowest <= seconds <= 24 * 3600:
+            return f"{name} must be seconds from {lowest:g} to a day, not {raw!r}"
     return None
 
 
